@@ -1,0 +1,74 @@
+#pragma once
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace gt {
+
+// grpc-ecosystem's server metrics, named and labelled as go-grpc-prometheus
+// does, so existing dashboards and alerts work unchanged:
+//   grpc_server_started_total{grpc_type,grpc_service,grpc_method}
+//   grpc_server_handled_total{grpc_type,grpc_service,grpc_method,grpc_code}
+//   grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method}
+class GrpcServerMetrics {
+ public:
+  static constexpr int kCodes = 17;
+  struct Method {
+    prometheus::Counter* started;
+    std::array<prometheus::Counter*, kCodes> handled;
+    prometheus::Histogram* seconds;
+  };
+
+  explicit GrpcServerMetrics(prometheus::Registry& registry);
+
+  // Creates every series of every method of these services (full proto names,
+  // e.g. "goldenthread.v1.PlanService") at 0, so rates and absent() work from
+  // start-up.
+  void PreRegister(const std::vector<std::string>& services);
+
+  // "/goldenthread.v1.PlanService/GetPlan" -> its series; created on first use
+  // for methods not pre-registered (health, reflection, generic).
+  Method& ForMethod(const std::string& path, grpc::experimental::ServerRpcInfo::Type type);
+
+  // The grpc-ecosystem spelling of a code: "OK", "InvalidArgument", ...
+  static const char* CodeName(int code);
+
+ private:
+  Method& Register(const std::string& path, const std::string& type)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  prometheus::Family<prometheus::Counter>& started_;
+  prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Histogram>& seconds_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
+};
+
+// Server interceptor: metrics above plus one structured log line per call
+// (method, code, latency, request id).
+class CallObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  CallObserverFactory(GrpcServerMetrics& metrics, bool log_calls)
+      : metrics_(metrics), log_calls_(log_calls) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  GrpcServerMetrics& metrics_;
+  bool log_calls_;
+};
+
+}  // namespace gt

@@ -1,0 +1,132 @@
+#pragma once
+
+#include <cppconn/connection.h>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace sql {
+class SQLException;
+}
+
+namespace gt {
+
+// mysql://user:password@host:port/database  (port defaults to 3306; database
+// may be empty). Percent-escapes in user and password are decoded.
+struct MysqlUri {
+  std::string user;
+  std::string password;
+  std::string host;
+  int port = 3306;
+  std::string database;
+};
+absl::StatusOr<MysqlUri> ParseMysqlUri(absl::string_view uri);
+
+struct PoolOptions {
+  int max_connections = 16;
+  // Longest a caller waits for a free connection, whatever its own deadline.
+  absl::Duration max_wait = absl::Seconds(5);
+  // A connection idle longer than this is pinged on checkout. Pinging every
+  // checkout would add a round trip to every call; a connection used within
+  // this window is known good, and one that fails mid-query is discarded.
+  absl::Duration validate_after_idle = absl::Seconds(1);
+  absl::Duration connect_timeout = absl::Seconds(2);
+  absl::Duration read_timeout = absl::Seconds(30);
+};
+
+class ConnectionPool;
+
+// A checked-out connection; returns itself to the pool when destroyed, unless
+// marked broken.
+class PooledConnection {
+ public:
+  PooledConnection(ConnectionPool* pool, std::unique_ptr<sql::Connection> conn);
+  PooledConnection(PooledConnection&& other) noexcept;
+  PooledConnection& operator=(PooledConnection&&) = delete;
+  ~PooledConnection();
+
+  sql::Connection& operator*() { return *conn_; }
+  sql::Connection* operator->() { return conn_.get(); }
+  void MarkBroken() { broken_ = true; }
+
+ private:
+  ConnectionPool* pool_;
+  std::unique_ptr<sql::Connection> conn_;
+  bool broken_ = false;
+};
+
+// Bounded pool over Connector/C++ 1.1 connections.
+class ConnectionPool {
+ public:
+  ConnectionPool(MysqlUri uri, PoolOptions options, prometheus::Registry& registry);
+  ~ConnectionPool();
+
+  // Waits for a connection no longer than min(deadline, now + max_wait).
+  // UNAVAILABLE when the database cannot be reached, DEADLINE_EXCEEDED when
+  // the caller's deadline passes first.
+  absl::StatusOr<PooledConnection> Acquire(absl::Time deadline = absl::InfiniteFuture());
+
+  // Opens a fresh connection and runs a trivial query; for readiness.
+  absl::Status Ping();
+
+  const MysqlUri& uri() const { return uri_; }
+  prometheus::Histogram& QueryHistogram(absl::string_view operation);
+
+ private:
+  friend class PooledConnection;
+  struct Idle {
+    std::unique_ptr<sql::Connection> conn;
+    absl::Time since;
+  };
+  absl::StatusOr<std::unique_ptr<sql::Connection>> Connect();
+  void Release(std::unique_ptr<sql::Connection> conn, bool broken);
+  void UpdateGauges() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const MysqlUri uri_;
+  const PoolOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Idle> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+
+  prometheus::Gauge& in_use_gauge_;
+  prometheus::Gauge& idle_gauge_;
+  prometheus::Histogram& wait_histogram_;
+  prometheus::Counter& connect_failures_;
+  prometheus::Family<prometheus::Histogram>& query_family_;
+};
+
+// Maps a connector exception to a status a caller can act on; never carries
+// SQL text. Connection-level failures are UNAVAILABLE, deadlocks ABORTED,
+// duplicate keys ALREADY_EXISTS (callers usually replace the message). The
+// full error is logged with `operation`.
+absl::Status SqlError(const sql::SQLException& e, absl::string_view operation);
+bool IsConnectionLost(const sql::SQLException& e);
+
+// Runs fn on a pooled connection, catching connector exceptions, discarding
+// the connection when it was lost, and timing the call as `operation`.
+absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                    const std::function<absl::Status(sql::Connection&)>& fn);
+
+// The same inside a transaction: commit when fn returns OK, roll back
+// otherwise. Deadlocks and lock timeouts are retried a few times.
+absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                            const std::function<absl::Status(sql::Connection&)>& fn);
+
+}  // namespace gt

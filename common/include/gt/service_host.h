@@ -1,0 +1,110 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "gt/grpc_metrics.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+
+namespace gt {
+
+struct HostOptions {
+  // "plan-service": names the process in logs.
+  std::string name;
+  std::string bind_address = "0.0.0.0";
+  // 0: any free port (tests); read the chosen one from grpc_port().
+  int grpc_port = 0;
+  // 0: any free port; -2: no metrics listener.
+  int metrics_port = 0;
+  int max_message_bytes = 4 << 20;
+  absl::Duration shutdown_grace = absl::Seconds(20);
+  absl::Duration shutdown_delay = absl::ZeroDuration();
+  // Full proto names of the services hosted, for metrics and health.
+  std::vector<std::string> services;
+  // Checked every readiness_interval; health is SERVING only while it is OK
+  // (e.g. the database answers).
+  std::function<absl::Status()> readiness;
+  absl::Duration readiness_interval = absl::Seconds(1);
+  std::shared_ptr<grpc::ServerCredentials> credentials;  // insecure when null
+  bool log_calls = true;
+};
+
+// Runs a gRPC server the way every Golden Thread service needs it: health
+// (grpc.health.v1, following readiness), reflection, message size limit,
+// metrics + call log interceptor, /metrics listener, and graceful shutdown.
+class ServiceHost {
+ public:
+  explicit ServiceHost(HostOptions options);
+  ~ServiceHost();
+
+  // Metrics of the process; register families before Start().
+  prometheus::Registry& registry() { return *registry_; }
+  std::shared_ptr<prometheus::Registry> shared_registry() { return registry_; }
+  // Collectables computed at scrape time (e.g. the overdue gauge).
+  void AddCollectable(std::weak_ptr<prometheus::Collectable> collectable);
+
+  void AddService(grpc::Service* service);
+  // For the gateway's generic forwarding.
+  void AddGenericService(grpc::AsyncGenericService* service);
+  // Completion queues for async services; call before Start().
+  std::unique_ptr<grpc::ServerCompletionQueue> AddCompletionQueue();
+  // Last chance to set builder options (e.g. resource quotas) before Start().
+  void Configure(std::function<void(grpc::ServerBuilder&)> fn) { configure_ = std::move(fn); }
+
+  // Binds and starts; UNAVAILABLE (with the port in the message) when a port
+  // is taken.
+  absl::Status Start();
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  grpc::Server* server() { return server_.get(); }
+
+  // Health NOT_SERVING at once, keep serving for shutdown_delay, then stop
+  // accepting calls and give in-flight ones up to shutdown_grace. Idempotent.
+  void Shutdown();
+  void Wait();
+
+ private:
+  void ReadinessLoop();
+  void SetServing(bool serving);
+
+  HostOptions options_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  GrpcServerMetrics grpc_metrics_;
+  std::vector<grpc::Service*> services_;
+  grpc::AsyncGenericService* generic_ = nullptr;
+  std::vector<std::weak_ptr<prometheus::Collectable>> collectables_;
+  std::function<void(grpc::ServerBuilder&)> configure_;
+  std::unique_ptr<grpc::ServerBuilder> builder_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool last_serving_ ABSL_GUARDED_BY(mu_) = false;
+  bool shut_down_ = false;
+  std::thread readiness_thread_;
+};
+
+// Call first thing in main(), before any thread exists, so every thread
+// inherits the mask and SIGTERM/SIGINT are taken only by
+// WaitForTerminationSignal().
+void BlockTerminationSignals();
+// Blocks until SIGTERM or SIGINT; returns the signal.
+int WaitForTerminationSignal();
+
+}  // namespace gt

@@ -1,0 +1,374 @@
+#include "gt/mysql_pool.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gt/log.h"
+
+namespace gt {
+namespace {
+
+std::string PercentDecode(absl::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    int value = 0;
+    if (in[i] == '%' && i + 2 < in.size() && absl::SimpleHexAtoi(in.substr(i + 1, 2), &value)) {
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+constexpr absl::string_view kRetryablePayload = "goldenthread/retryable";
+
+const std::vector<double>& LatencyBuckets() {
+  static const std::vector<double> buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                              0.1,    0.25,  0.5,    1,     2.5,  5};
+  return buckets;
+}
+
+// Server error codes that mean "this connection is no longer usable".
+bool IsConnectionErrorCode(int code) {
+  switch (code) {
+    case 1053:  // server shutdown in progress
+    case 1927:  // connection was killed (MariaDB)
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to server
+    case 2005:  // unknown host
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2026:  // SSL connection error
+    case 2055:  // lost connection at reading/sending
+    case 4031:  // disconnected by the server because of inactivity (MySQL 8)
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<MysqlUri> ParseMysqlUri(absl::string_view uri) {
+  constexpr absl::string_view kScheme = "mysql://";
+  auto bad = [&](absl::string_view why) {
+    // Never echo the URI: it may hold a password.
+    return absl::InvalidArgumentError(
+        absl::StrCat("MySQL URI must look like mysql://user:password@host:port/database: ", why));
+  };
+  if (uri.substr(0, kScheme.size()) != kScheme) {
+    return bad("missing mysql:// scheme");
+  }
+  absl::string_view rest = uri.substr(kScheme.size());
+  MysqlUri out;
+  size_t at = rest.rfind('@');
+  if (at == absl::string_view::npos) {
+    return bad("missing user@");
+  }
+  absl::string_view userinfo = rest.substr(0, at);
+  rest = rest.substr(at + 1);
+  size_t colon = userinfo.find(':');
+  out.user = PercentDecode(userinfo.substr(0, colon));
+  if (colon != absl::string_view::npos) {
+    out.password = PercentDecode(userinfo.substr(colon + 1));
+  }
+  size_t slash = rest.find('/');
+  absl::string_view hostport = rest.substr(0, slash);
+  if (slash != absl::string_view::npos) {
+    out.database = std::string(rest.substr(slash + 1));
+  }
+  size_t port_colon = hostport.rfind(':');
+  out.host = std::string(hostport.substr(0, port_colon));
+  if (port_colon != absl::string_view::npos &&
+      !absl::SimpleAtoi(hostport.substr(port_colon + 1), &out.port)) {
+    return bad("port is not a number");
+  }
+  if (out.user.empty() || out.host.empty()) {
+    return bad("user and host are required");
+  }
+  return out;
+}
+
+PooledConnection::PooledConnection(ConnectionPool* pool, std::unique_ptr<sql::Connection> conn)
+    : pool_(pool), conn_(std::move(conn)) {}
+
+PooledConnection::PooledConnection(PooledConnection&& other) noexcept
+    : pool_(other.pool_), conn_(std::move(other.conn_)), broken_(other.broken_) {
+  other.pool_ = nullptr;
+}
+
+PooledConnection::~PooledConnection() {
+  if (pool_ != nullptr && conn_ != nullptr) {
+    pool_->Release(std::move(conn_), broken_);
+  }
+}
+
+ConnectionPool::ConnectionPool(MysqlUri uri, PoolOptions options, prometheus::Registry& registry)
+    : uri_(std::move(uri)),
+      options_(options),
+      in_use_gauge_(prometheus::BuildGauge()
+                        .Name("goldenthread_db_pool_connections")
+                        .Help("Database connections by state")
+                        .Register(registry)
+                        .Add({{"state", "in_use"}})),
+      idle_gauge_(prometheus::BuildGauge()
+                      .Name("goldenthread_db_pool_connections")
+                      .Help("Database connections by state")
+                      .Register(registry)
+                      .Add({{"state", "idle"}})),
+      wait_histogram_(prometheus::BuildHistogram()
+                          .Name("goldenthread_db_pool_wait_seconds")
+                          .Help("Time callers waited for a database connection")
+                          .Register(registry)
+                          .Add({}, LatencyBuckets())),
+      connect_failures_(prometheus::BuildCounter()
+                            .Name("goldenthread_db_connect_failures_total")
+                            .Help("Failed attempts to open a database connection")
+                            .Register(registry)
+                            .Add({})),
+      query_family_(prometheus::BuildHistogram()
+                        .Name("goldenthread_db_query_seconds")
+                        .Help("Database work per operation, including transaction commit")
+                        .Register(registry)) {
+  // The driver's first use is not thread-safe; take it here, once.
+  sql::mysql::get_mysql_driver_instance();
+}
+
+ConnectionPool::~ConnectionPool() {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.clear();
+}
+
+prometheus::Histogram& ConnectionPool::QueryHistogram(absl::string_view operation) {
+  return query_family_.Add({{"operation", std::string(operation)}}, LatencyBuckets());
+}
+
+absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectionPool::Connect() {
+  sql::ConnectOptionsMap opts;
+  opts["hostName"] = sql::SQLString(absl::StrCat("tcp://", uri_.host, ":", uri_.port));
+  opts["userName"] = sql::SQLString(uri_.user);
+  opts["password"] = sql::SQLString(uri_.password);
+  if (!uri_.database.empty()) {
+    opts["schema"] = sql::SQLString(uri_.database);
+  }
+  opts["OPT_CONNECT_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options_.connect_timeout));
+  opts["OPT_READ_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options_.read_timeout));
+  opts["OPT_WRITE_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options_.read_timeout));
+  opts["OPT_RECONNECT"] = false;
+  opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  try {
+    std::unique_ptr<sql::Connection> conn(sql::mysql::get_mysql_driver_instance()->connect(opts));
+    std::unique_ptr<sql::Statement> st(conn->createStatement());
+    // Same behaviour on MariaDB and MySQL 8: strict, UTC, no silent truncation.
+    st->execute(
+        "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+        "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'");
+    return conn;
+  } catch (const sql::SQLException& e) {
+    connect_failures_.Increment();
+    LogError("database connect failed", {{"host", uri_.host},
+                                         {"error_code", absl::StrCat(e.getErrorCode()), true},
+                                         {"error", e.what()}});
+    return absl::UnavailableError("the database is unavailable; retry shortly");
+  }
+}
+
+absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
+  absl::Time start = absl::Now();
+  absl::Time wait_until = std::min(deadline, start + options_.max_wait);
+  bool open_new = false;
+  std::unique_ptr<sql::Connection> conn;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      if (!idle_.empty()) {
+        Idle idle = std::move(idle_.back());  // LIFO: keep few connections warm
+        idle_.pop_back();
+        conn = std::move(idle.conn);
+        if (absl::Now() - idle.since > options_.validate_after_idle) {
+          // Validate outside the lock below.
+          open_new = false;
+          lock.unlock();
+          bool valid = false;
+          try {
+            valid = conn->isValid();
+          } catch (const sql::SQLException&) {
+            valid = false;
+          }
+          lock.lock();
+          if (!valid) {
+            conn.reset();
+            --open_;
+            UpdateGauges();
+            continue;
+          }
+        }
+        break;
+      }
+      if (open_ < options_.max_connections) {
+        ++open_;
+        open_new = true;
+        break;
+      }
+      if (cv_.wait_until(lock, absl::ToChronoTime(wait_until)) == std::cv_status::timeout &&
+          idle_.empty() && open_ >= options_.max_connections) {
+        wait_histogram_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+        if (deadline <= wait_until) {
+          return absl::DeadlineExceededError(
+              "deadline passed while waiting for a database connection");
+        }
+        return absl::UnavailableError("all database connections are busy; retry shortly");
+      }
+    }
+    UpdateGauges();
+  }
+  if (open_new) {
+    auto fresh = Connect();
+    if (!fresh.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      --open_;
+      UpdateGauges();
+      cv_.notify_one();
+      return fresh.status();
+    }
+    conn = std::move(*fresh);
+  }
+  wait_histogram_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  return PooledConnection(this, std::move(conn));
+}
+
+void ConnectionPool::Release(std::unique_ptr<sql::Connection> conn, bool broken) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (broken) {
+      --open_;
+    } else {
+      idle_.push_back(Idle{std::move(conn), absl::Now()});
+    }
+    UpdateGauges();
+  }
+  if (broken) {
+    conn.reset();
+  }
+  cv_.notify_one();
+}
+
+void ConnectionPool::UpdateGauges() {
+  idle_gauge_.Set(static_cast<double>(idle_.size()));
+  in_use_gauge_.Set(static_cast<double>(open_ - static_cast<int>(idle_.size())));
+}
+
+absl::Status ConnectionPool::Ping() {
+  auto conn = Connect();
+  if (!conn.ok()) {
+    return conn.status();
+  }
+  try {
+    std::unique_ptr<sql::Statement> st((*conn)->createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
+    return absl::OkStatus();
+  } catch (const sql::SQLException& e) {
+    return SqlError(e, "ping");
+  }
+}
+
+bool IsConnectionLost(const sql::SQLException& e) {
+  if (IsConnectionErrorCode(e.getErrorCode())) {
+    return true;
+  }
+  // Connector/C++ reports use of a closed connection without a server code.
+  return dynamic_cast<const sql::InvalidInstanceException*>(&e) != nullptr;
+}
+
+absl::Status SqlError(const sql::SQLException& e, absl::string_view operation) {
+  int code = e.getErrorCode();
+  if (IsConnectionLost(e)) {
+    LogError(
+        "database connection lost",
+        {{"operation", operation}, {"error_code", absl::StrCat(code), true}, {"error", e.what()}});
+    return absl::UnavailableError("the database is unavailable; retry shortly");
+  }
+  switch (code) {
+    case 1213:    // deadlock
+    case 1205: {  // lock wait timeout
+      absl::Status status = absl::AbortedError("concurrent change; retry");
+      status.SetPayload(kRetryablePayload, absl::Cord("1"));
+      return status;
+    }
+    case 1062:  // duplicate key
+      return absl::AlreadyExistsError("already exists");
+    case 1406:  // data too long
+      return absl::InvalidArgumentError("a value is longer than its field allows");
+    default:
+      LogError("database error", {{"operation", operation},
+                                  {"error_code", absl::StrCat(code), true},
+                                  {"sql_state", e.getSQLState()},
+                                  {"error", e.what()}});
+      return absl::InternalError("database error; it has been logged");
+  }
+}
+
+absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                    const std::function<absl::Status(sql::Connection&)>& fn) {
+  auto conn = pool.Acquire(deadline);
+  if (!conn.ok()) {
+    return conn.status();
+  }
+  absl::Time start = absl::Now();
+  absl::Status status;
+  try {
+    status = fn(**conn);
+  } catch (const sql::SQLException& e) {
+    if (IsConnectionLost(e)) {
+      conn->MarkBroken();
+    }
+    status = SqlError(e, operation);
+  }
+  pool.QueryHistogram(operation).Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  return status;
+}
+
+absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                            const std::function<absl::Status(sql::Connection&)>& fn) {
+  constexpr int kAttempts = 3;
+  absl::Status status;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    status = RunSql(pool, deadline, operation, [&](sql::Connection& conn) {
+      conn.setAutoCommit(false);
+      absl::Status inner;
+      try {
+        inner = fn(conn);
+        if (inner.ok()) {
+          conn.commit();
+        } else {
+          conn.rollback();
+        }
+      } catch (const sql::SQLException& e) {
+        if (!IsConnectionLost(e)) {
+          try {
+            conn.rollback();
+            conn.setAutoCommit(true);
+          } catch (const sql::SQLException&) {
+            // The original error is the one worth reporting.
+          }
+        }
+        throw;
+      }
+      conn.setAutoCommit(true);
+      return inner;
+    });
+    if (!status.GetPayload(kRetryablePayload).has_value()) {
+      break;
+    }
+  }
+  return status;
+}
+
+}  // namespace gt

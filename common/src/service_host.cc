@@ -1,0 +1,184 @@
+#include "gt/service_host.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gt/log.h"
+
+namespace gt {
+
+ServiceHost::ServiceHost(HostOptions options)
+    : options_(std::move(options)),
+      registry_(std::make_shared<prometheus::Registry>()),
+      grpc_metrics_(*registry_) {}
+
+ServiceHost::~ServiceHost() {
+  Shutdown();
+  Wait();
+}
+
+void ServiceHost::AddCollectable(std::weak_ptr<prometheus::Collectable> collectable) {
+  collectables_.push_back(std::move(collectable));
+}
+
+void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
+
+void ServiceHost::AddGenericService(grpc::AsyncGenericService* service) { generic_ = service; }
+
+std::unique_ptr<grpc::ServerCompletionQueue> ServiceHost::AddCompletionQueue() {
+  if (!builder_) {
+    builder_ = std::make_unique<grpc::ServerBuilder>();
+  }
+  return builder_->AddCompletionQueue();
+}
+
+absl::Status ServiceHost::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!builder_) {
+    builder_ = std::make_unique<grpc::ServerBuilder>();
+  }
+  grpc::ServerBuilder& builder = *builder_;
+  // gRPC turns SO_REUSEPORT on; a stale server would then silently share our
+  // port. We want "address in use" instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  auto credentials =
+      options_.credentials ? options_.credentials : grpc::InsecureServerCredentials();
+  builder.AddListeningPort(absl::StrCat(options_.bind_address, ":", options_.grpc_port),
+                           credentials, &grpc_port_);
+  for (grpc::Service* service : services_) {
+    builder.RegisterService(service);
+  }
+  if (generic_ != nullptr) {
+    builder.RegisterAsyncGenericService(generic_);
+  }
+  grpc_metrics_.PreRegister(options_.services);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<CallObserverFactory>(grpc_metrics_, options_.log_calls));
+  builder.experimental().SetInterceptorCreators(std::move(factories));
+  if (configure_) {
+    configure_(builder);
+  }
+
+  if (options_.metrics_port != -2) {
+    std::string address = absl::StrCat(options_.bind_address, ":", options_.metrics_port);
+    try {
+      exposer_ = std::make_unique<prometheus::Exposer>(address, 2);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(absl::StrCat("cannot listen for /metrics on ", address,
+                                                 " (is the port in use?): ", e.what()));
+    }
+    exposer_->RegisterCollectable(registry_);
+    for (const auto& c : collectables_) {
+      exposer_->RegisterCollectable(c);
+    }
+    auto ports = exposer_->GetListeningPorts();
+    metrics_port_ = ports.empty() ? 0 : ports.front();
+  }
+
+  server_ = builder.BuildAndStart();
+  if (!server_ || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options_.bind_address,
+                                               ":", options_.grpc_port, " (is the port in use?)"));
+  }
+  // Start NOT_SERVING until readiness says otherwise.
+  SetServing(options_.readiness ? false : true);
+  if (options_.readiness) {
+    readiness_thread_ = std::thread([this] { ReadinessLoop(); });
+  }
+  LogInfo("listening", {{"service", options_.name},
+                        {"grpc_port", absl::StrCat(grpc_port_), true},
+                        {"metrics_port", absl::StrCat(metrics_port_), true}});
+  return absl::OkStatus();
+}
+
+void ServiceHost::SetServing(bool serving) {
+  auto* health = server_->GetHealthCheckService();
+  if (health == nullptr) {
+    return;
+  }
+  health->SetServingStatus(serving);
+  for (const std::string& service : options_.services) {
+    health->SetServingStatus(service, serving);
+  }
+}
+
+void ServiceHost::ReadinessLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    absl::Status ready = options_.readiness();
+    lock.lock();
+    if (stopping_) {
+      break;
+    }
+    bool serving = ready.ok();
+    if (serving != last_serving_) {
+      last_serving_ = serving;
+      SetServing(serving);
+      if (serving) {
+        LogInfo("ready", {{"service", options_.name}});
+      } else {
+        LogError("not ready", {{"service", options_.name}, {"reason", ready.message()}});
+      }
+    }
+    cv_.wait_for(lock, absl::ToChronoNanoseconds(options_.readiness_interval));
+  }
+}
+
+void ServiceHost::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || !server_) {
+      stopping_ = true;
+      return;
+    }
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (readiness_thread_.joinable()) {
+    readiness_thread_.join();
+  }
+  LogInfo("shutting down", {{"service", options_.name}});
+  // Health first: load balancers and watchers see NOT_SERVING while we still
+  // answer, then new calls stop and in-flight ones get the grace period.
+  if (auto* health = server_->GetHealthCheckService()) {
+    health->Shutdown();
+  }
+  if (options_.shutdown_delay > absl::ZeroDuration()) {
+    absl::SleepFor(options_.shutdown_delay);
+  }
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  shut_down_ = true;
+}
+
+void ServiceHost::Wait() {
+  if (server_) {
+    server_->Wait();
+  }
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+}  // namespace gt

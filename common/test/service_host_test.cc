@@ -1,0 +1,115 @@
+#include "gt/service_host.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "goldenthread/v1/plan.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gt/test_http.h"
+
+namespace gt {
+namespace {
+
+using grpc::health::v1::HealthCheckResponse;
+
+HealthCheckResponse::ServingStatus Check(int port, const std::string& service = "") {
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  return status.ok() ? response.status() : HealthCheckResponse::UNKNOWN;
+}
+
+bool WaitFor(const std::function<bool()>& condition) {
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline) {
+    if (condition()) {
+      return true;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
+}
+
+HostOptions TestOptions(std::atomic<bool>& ready) {
+  HostOptions options;
+  options.name = "test";
+  options.bind_address = "127.0.0.1";
+  options.services = {"goldenthread.v1.PlanService"};
+  options.readiness = [&ready] {
+    return ready ? absl::OkStatus() : absl::UnavailableError("db down");
+  };
+  options.readiness_interval = absl::Milliseconds(20);
+  options.log_calls = false;
+  return options;
+}
+
+TEST(ServiceHost, HealthFollowsReadiness) {
+  std::atomic<bool> ready{false};
+  ServiceHost host(TestOptions(ready));
+  ASSERT_TRUE(host.Start().ok());
+  EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::NOT_SERVING; }));
+  ready = true;
+  EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::SERVING; }));
+  EXPECT_EQ(Check(host.grpc_port(), "goldenthread.v1.PlanService"), HealthCheckResponse::SERVING);
+  ready = false;
+  EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::NOT_SERVING; }));
+}
+
+TEST(ServiceHost, MetricsListEveryMethodAtZeroFromStart) {
+  // Links plan.proto's descriptors into this binary, as a real service does.
+  ASSERT_NE(goldenthread::v1::Plan::descriptor(), nullptr);
+  std::atomic<bool> ready{true};
+  ServiceHost host(TestOptions(ready));
+  ASSERT_TRUE(host.Start().ok());
+  std::string metrics = HttpGet(host.metrics_port(), "/metrics");
+  for (const char* method : {"GetPlan", "ImportPlan", "GetPlanTree", "ListPlans"}) {
+    std::string series = std::string("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"") +
+                         method +
+                         "\",grpc_service=\"goldenthread.v1.PlanService\",grpc_type=\"unary\"} 0";
+    EXPECT_NE(metrics.find(series), std::string::npos) << method << "\n" << metrics.substr(0, 2000);
+  }
+  EXPECT_NE(metrics.find("grpc_code=\"InvalidArgument\""), std::string::npos);
+  EXPECT_NE(metrics.find("grpc_server_handling_seconds_bucket"), std::string::npos);
+}
+
+TEST(ServiceHost, TakenPortIsAClearError) {
+  std::atomic<bool> ready{true};
+  ServiceHost first(TestOptions(ready));
+  ASSERT_TRUE(first.Start().ok());
+  HostOptions options = TestOptions(ready);
+  options.grpc_port = first.grpc_port();
+  ServiceHost second(options);
+  absl::Status status = second.Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find(std::to_string(first.grpc_port())), std::string::npos);
+
+  HostOptions metrics_clash = TestOptions(ready);
+  metrics_clash.metrics_port = first.metrics_port();
+  ServiceHost third(metrics_clash);
+  status = third.Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(status.message().find("/metrics"), std::string::npos) << status;
+}
+
+TEST(ServiceHost, ShutdownTurnsHealthNotServingBeforeStopping) {
+  std::atomic<bool> ready{true};
+  HostOptions options = TestOptions(ready);
+  options.shutdown_delay = absl::Milliseconds(600);
+  ServiceHost host(options);
+  ASSERT_TRUE(host.Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::SERVING; }));
+  std::thread stopper([&] { host.Shutdown(); });
+  EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::NOT_SERVING; }));
+  stopper.join();
+  host.Wait();
+}
+
+}  // namespace
+}  // namespace gt
