@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cppconn/connection.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message.h>
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace gt {
+
+// AIP-155 idempotency over a service's `request_log` table (see any
+// schema/0001_*.sql). Used inside the write's own transaction, so the log row
+// and the write commit or roll back together.
+struct RequestKey {
+  std::string organisation;
+  std::string request_id;
+  std::string method;
+  // SHA-256 of the request with its request_id cleared.
+  std::string request_hash;
+};
+
+// Validates request_id (field name for errors) and hashes the request. The
+// message must be passed with request_id already cleared.
+absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
+                                          absl::string_view request_id, absl::string_view method,
+                                          const google::protobuf::Message& request_without_id);
+
+// Claims the request id first thing in the transaction. Concurrent repeats
+// wait on the row lock, then see the committed answer. Returns:
+//   nullopt           -> new request: do the write, then RecordResponse();
+//   the first answer  -> a repeat: return it and write nothing;
+//   INVALID_ARGUMENT  -> the same id was used with a different request.
+absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
+                                                        const RequestKey& key);
+void RecordResponse(sql::Connection& conn, const RequestKey& key,
+                    const google::protobuf::Message& response);
+
+}  // namespace gt

@@ -1,0 +1,88 @@
+#include "gt/idempotency.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <istream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gt/migrations.h"
+#include "gt/status.h"
+
+namespace gt {
+
+absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
+                                          absl::string_view request_id, absl::string_view method,
+                                          const google::protobuf::Message& request_without_id) {
+  if (request_id.size() > 100) {
+    return InvalidField("request_id",
+                        absl::StrCat("must be at most 100 characters, got ", request_id.size()));
+  }
+  std::string bytes;
+  // Deterministic, so equal requests hash equally whatever map order.
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request_without_id.SerializeToCodedStream(&coded);
+  }
+  return RequestKey{std::string(organisation), std::string(request_id), std::string(method),
+                    Sha256Hex(bytes)};
+}
+
+absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
+                                                        const RequestKey& key) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> ins(conn.prepareStatement(
+        "INSERT INTO request_log (org_id, request_id, method, request_hash, response, "
+        "create_time) VALUES (?, ?, ?, ?, NULL, UTC_TIMESTAMP(6))"));
+    ins->setString(1, key.organisation);
+    ins->setString(2, key.request_id);
+    ins->setString(3, key.method);
+    ins->setString(4, key.request_hash);
+    ins->executeUpdate();
+    return std::optional<std::string>();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != 1062) {
+      throw;
+    }
+  }
+  std::unique_ptr<sql::PreparedStatement> sel(conn.prepareStatement(
+      "SELECT method, request_hash, response FROM request_log WHERE org_id = ? AND "
+      "request_id = ?"));
+  sel->setString(1, key.organisation);
+  sel->setString(2, key.request_id);
+  std::unique_ptr<sql::ResultSet> rs(sel->executeQuery());
+  if (!rs->next() || rs->isNull(3)) {
+    // The first request is still running or rolled back: the caller retries.
+    return absl::AbortedError(
+        absl::StrCat("request_id '", key.request_id, "' is being processed; retry"));
+  }
+  if (rs->getString(1) != key.method || rs->getString(2) != key.request_hash) {
+    return InvalidField("request_id",
+                        absl::StrCat("'", key.request_id,
+                                     "' was already used for a different request; use a new "
+                                     "request_id for a new request"));
+  }
+  std::unique_ptr<std::istream> blob(rs->getBlob(3));
+  std::stringstream content;
+  content << blob->rdbuf();
+  return std::optional<std::string>(content.str());
+}
+
+void RecordResponse(sql::Connection& conn, const RequestKey& key,
+                    const google::protobuf::Message& response) {
+  std::string bytes = response.SerializeAsString();
+  std::istringstream stream(bytes);
+  std::unique_ptr<sql::PreparedStatement> upd(conn.prepareStatement(
+      "UPDATE request_log SET response = ? WHERE org_id = ? AND request_id = ?"));
+  upd->setBlob(1, &stream);
+  upd->setString(2, key.organisation);
+  upd->setString(3, key.request_id);
+  upd->executeUpdate();
+}
+
+}  // namespace gt

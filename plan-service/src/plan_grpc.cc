@@ -1,0 +1,93 @@
+#include "plan_grpc.h"
+
+#include "gt/status.h"
+
+namespace gt::plan {
+
+namespace v1 = goldenthread::v1;
+
+namespace {
+
+grpc::Status Empty(const absl::Status& status) { return ToGrpcStatus(status); }
+
+}  // namespace
+
+#define GT_DIRECT(Method, Request, Response)                                                     \
+  grpc::Status PlanGrpcService::Method(grpc::ServerContext* context, const v1::Request* request, \
+                                       v1::Response* response) {                                 \
+    return Respond(manager_.Method(CallerFrom(*context), *request), response);                   \
+  }
+
+GT_DIRECT(CreateOrganisation, CreateOrganisationRequest, Organisation)
+GT_DIRECT(GetOrganisation, GetOrganisationRequest, Organisation)
+GT_DIRECT(ListOrganisations, ListOrganisationsRequest, ListOrganisationsResponse)
+GT_DIRECT(CreatePlan, CreatePlanRequest, Plan)
+GT_DIRECT(GetPlan, GetPlanRequest, Plan)
+GT_DIRECT(ListPlans, ListPlansRequest, ListPlansResponse)
+GT_DIRECT(UpdatePlan, UpdatePlanRequest, Plan)
+GT_DIRECT(CreateMeasureValue, CreateMeasureValueRequest, MeasureValue)
+GT_DIRECT(ListMeasureValues, ListMeasureValuesRequest, ListMeasureValuesResponse)
+GT_DIRECT(GetPlanTree, GetPlanTreeRequest, PlanTree)
+GT_DIRECT(ImportPlan, ImportPlanRequest, PlanTree)
+#undef GT_DIRECT
+
+grpc::Status PlanGrpcService::DeletePlan(grpc::ServerContext* context,
+                                         const v1::DeletePlanRequest* request,
+                                         google::protobuf::Empty*) {
+  return Empty(manager_.DeletePlan(CallerFrom(*context), *request));
+}
+
+grpc::Status PlanGrpcService::DeleteMeasureValue(grpc::ServerContext* context,
+                                                 const v1::DeleteMeasureValueRequest* request,
+                                                 google::protobuf::Empty*) {
+  return Empty(manager_.DeleteMeasureValue(CallerFrom(*context), *request));
+}
+
+// One block per item resource; `field` is the resource's field in requests.
+#define GT_ITEM(Kind, Kinds, field, list_field)                                                   \
+  grpc::Status PlanGrpcService::Create##Kind(grpc::ServerContext* context,                        \
+                                             const v1::Create##Kind##Request* request,            \
+                                             v1::Kind* response) {                                \
+    return Respond(                                                                               \
+        manager_.CreateItem<v1::Kind>(CallerFrom(*context), request->parent(), request->field()), \
+        response);                                                                                \
+  }                                                                                               \
+  grpc::Status PlanGrpcService::Get##Kind(                                                        \
+      grpc::ServerContext* context, const v1::Get##Kind##Request* request, v1::Kind* response) {  \
+    return Respond(manager_.GetItem<v1::Kind>(CallerFrom(*context), request->name()), response);  \
+  }                                                                                               \
+  grpc::Status PlanGrpcService::List##Kinds(grpc::ServerContext* context,                         \
+                                            const v1::List##Kinds##Request* request,              \
+                                            v1::List##Kinds##Response* response) {                \
+    auto page = manager_.ListItems<v1::Kind>(CallerFrom(*context), request->parent(),             \
+                                             request->page_size(), request->page_token());        \
+    if (!page.ok()) {                                                                             \
+      return ToGrpcStatus(page.status());                                                         \
+    }                                                                                             \
+    for (auto& item : page->first) {                                                              \
+      *response->add_##list_field() = std::move(item);                                            \
+    }                                                                                             \
+    response->set_next_page_token(page->second);                                                  \
+    return grpc::Status::OK;                                                                      \
+  }                                                                                               \
+  grpc::Status PlanGrpcService::Update##Kind(grpc::ServerContext* context,                        \
+                                             const v1::Update##Kind##Request* request,            \
+                                             v1::Kind* response) {                                \
+    return Respond(manager_.UpdateItem<v1::Kind>(CallerFrom(*context), request->field(),          \
+                                                 request->update_mask()),                         \
+                   response);                                                                     \
+  }                                                                                               \
+  grpc::Status PlanGrpcService::Delete##Kind(grpc::ServerContext* context,                        \
+                                             const v1::Delete##Kind##Request* request,            \
+                                             google::protobuf::Empty*) {                          \
+    return Empty(                                                                                 \
+        manager_.DeleteItem<v1::Kind>(CallerFrom(*context), request->name(), request->etag()));   \
+  }
+
+GT_ITEM(Priority, Priorities, priority, priorities)
+GT_ITEM(Outcome, Outcomes, outcome, outcomes)
+GT_ITEM(Activity, Activities, activity, activities)
+GT_ITEM(Measure, Measures, measure, measures)
+#undef GT_ITEM
+
+}  // namespace gt::plan

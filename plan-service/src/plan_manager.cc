@@ -1,0 +1,389 @@
+#include "plan_manager.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gt/dates.h"
+#include "gt/names.h"
+#include "gt/paging.h"
+#include "gt/status.h"
+#include "plan_validation.h"
+
+namespace gt::plan {
+
+namespace v1 = goldenthread::v1;
+
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 1000;
+
+// Per resource type: its kind, the kinds its parent may be, and conversions.
+template <typename Msg>
+struct Traits;
+template <>
+struct Traits<v1::Priority> {
+  static constexpr ItemKind kKind = ItemKind::kPriority;
+  static std::vector<ItemKind> Parents() { return {ItemKind::kPlan}; }
+  static v1::Priority To(const PlanKey& p, const ItemRow& r) { return ToPriority(p, r); }
+  static ItemRow From(const v1::Priority& m) { return FromPriority(m); }
+};
+template <>
+struct Traits<v1::Outcome> {
+  static constexpr ItemKind kKind = ItemKind::kOutcome;
+  static std::vector<ItemKind> Parents() { return {ItemKind::kPriority}; }
+  static v1::Outcome To(const PlanKey& p, const ItemRow& r) { return ToOutcome(p, r); }
+  static ItemRow From(const v1::Outcome& m) { return FromOutcome(m); }
+};
+template <>
+struct Traits<v1::Activity> {
+  static constexpr ItemKind kKind = ItemKind::kActivity;
+  static std::vector<ItemKind> Parents() { return {ItemKind::kOutcome}; }
+  static v1::Activity To(const PlanKey& p, const ItemRow& r) { return ToActivity(p, r); }
+  static ItemRow From(const v1::Activity& m) { return FromActivity(m); }
+};
+template <>
+struct Traits<v1::Measure> {
+  static constexpr ItemKind kKind = ItemKind::kMeasure;
+  static std::vector<ItemKind> Parents() { return {ItemKind::kPriority, ItemKind::kOutcome}; }
+  static v1::Measure To(const PlanKey& p, const ItemRow& r) { return ToMeasure(p, r); }
+  static ItemRow From(const v1::Measure& m) { return FromMeasure(m); }
+};
+
+// Lists may also be asked of the whole plan.
+template <typename Msg>
+std::vector<ItemKind> ListParents() {
+  if constexpr (Traits<Msg>::kKind == ItemKind::kPriority) {
+    return {ItemKind::kPlan};
+  } else if constexpr (Traits<Msg>::kKind == ItemKind::kMeasure) {
+    return {ItemKind::kPriority, ItemKind::kOutcome, ItemKind::kPlan};
+  } else if constexpr (Traits<Msg>::kKind == ItemKind::kOutcome) {
+    return {ItemKind::kPriority, ItemKind::kPlan};
+  } else {
+    return {ItemKind::kOutcome, ItemKind::kPlan};
+  }
+}
+
+absl::Status CheckEtag(absl::string_view field, absl::string_view given, absl::string_view current,
+                       absl::string_view name) {
+  if (!given.empty() && given != current) {
+    return absl::AbortedError(absl::StrCat(field, ": '", given.substr(0, 40),
+                                           "' is not the current etag of ", name,
+                                           " (someone changed it); read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ItemCursor> DecodeItemCursor(const std::string& cursor) {
+  ItemCursor out;
+  if (cursor.empty()) {
+    return out;
+  }
+  std::vector<std::string> parts = absl::StrSplit(cursor, ',');
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &out.parent_id) ||
+      !absl::SimpleAtoi(parts[1], &out.position) || !absl::SimpleAtoi(parts[2], &out.id)) {
+    return InvalidField("page_token", "is not a token this list returned");
+  }
+  return out;
+}
+
+// Runs a paged query asking for one row more than the page, so the last page
+// carries no token.
+template <typename Row, typename Fetch, typename CursorOf>
+absl::StatusOr<std::pair<std::vector<Row>, std::string>> Page(int page_size, uint64_t fingerprint,
+                                                              Fetch fetch, CursorOf cursor_of) {
+  GT_ASSIGN_OR_RETURN(std::vector<Row> rows, fetch(page_size + 1));
+  std::string next;
+  if (static_cast<int>(rows.size()) > page_size) {
+    rows.resize(page_size);
+    next = EncodePageToken(fingerprint, cursor_of(rows.back()));
+  }
+  return std::make_pair(std::move(rows), next);
+}
+
+}  // namespace
+
+absl::StatusOr<PlanKey> PlanManager::ScopedPlan(const Caller& caller, absl::string_view field,
+                                                absl::string_view name) {
+  GT_ASSIGN_OR_RETURN(PlanKey key, ParsePlanName(field, name));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.organisation, "plan", name));
+  return key;
+}
+
+absl::StatusOr<v1::Organisation> PlanManager::CreateOrganisation(
+    const Caller& caller, const v1::CreateOrganisationRequest& request) {
+  GT_RETURN_IF_ERROR(ValidateId("organisation_id", request.organisation_id()));
+  GT_RETURN_IF_ERROR(ValidateOrganisation("organisation", request.organisation()));
+  if (!caller.organisation.empty()) {
+    // A token belongs to one organisation; new tenants are made by operators.
+    return absl::PermissionDeniedError(
+        "organisations are created by an operator (gt-admin), not with an organisation's token");
+  }
+  return repository_.CreateOrganisation(request.organisation_id(), request.organisation());
+}
+
+absl::StatusOr<v1::Organisation> PlanManager::GetOrganisation(
+    const Caller& caller, const v1::GetOrganisationRequest& request) {
+  GT_ASSIGN_OR_RETURN(std::string id, ParseOrganisationName("name", request.name()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, id, "organisation", request.name()));
+  return repository_.GetOrganisation(id);
+}
+
+absl::StatusOr<v1::ListOrganisationsResponse> PlanManager::ListOrganisations(
+    const Caller& caller, const v1::ListOrganisationsRequest& request) {
+  GT_ASSIGN_OR_RETURN(int size,
+                      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
+  uint64_t fp = Fingerprint({"organisations", caller.organisation});
+  GT_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fp));
+  GT_ASSIGN_OR_RETURN(auto page,
+                      (Page<v1::Organisation>(
+                          size, fp,
+                          [&](int limit) {
+                            return repository_.ListOrganisations(after, limit, caller.organisation);
+                          },
+                          [](const v1::Organisation& o) { return o.name().substr(14); })));
+  v1::ListOrganisationsResponse response;
+  for (auto& o : page.first) {
+    *response.add_organisations() = std::move(o);
+  }
+  response.set_next_page_token(page.second);
+  return response;
+}
+
+absl::StatusOr<v1::Plan> PlanManager::CreatePlan(const Caller& caller,
+                                                 const v1::CreatePlanRequest& request) {
+  GT_ASSIGN_OR_RETURN(std::string org, ParseOrganisationName("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, org, "organisation", request.parent()));
+  GT_RETURN_IF_ERROR(ValidateId("plan_id", request.plan_id()));
+  GT_RETURN_IF_ERROR(ValidatePlan("plan", request.plan()));
+  PlanKey key{org, request.plan_id()};
+  if (request.request_id().empty()) {
+    return repository_.CreatePlan(key, request.plan(), nullptr);
+  }
+  v1::CreatePlanRequest body = request;
+  body.clear_request_id();
+  GT_ASSIGN_OR_RETURN(RequestKey rk, MakeRequestKey(org, request.request_id(), "CreatePlan", body));
+  return repository_.CreatePlan(key, request.plan(), &rk);
+}
+
+absl::StatusOr<v1::Plan> PlanManager::GetPlan(const Caller& caller,
+                                              const v1::GetPlanRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanKey key, ScopedPlan(caller, "name", request.name()));
+  return repository_.GetPlan(key);
+}
+
+absl::StatusOr<v1::ListPlansResponse> PlanManager::ListPlans(const Caller& caller,
+                                                             const v1::ListPlansRequest& request) {
+  GT_ASSIGN_OR_RETURN(std::string org, ParseOrganisationName("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, org, "organisation", request.parent()));
+  GT_ASSIGN_OR_RETURN(int size,
+                      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
+  uint64_t fp = Fingerprint({"plans", request.parent()});
+  GT_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fp));
+  if (after.empty()) {
+    // An organisation that does not exist has no plans to list: NOT_FOUND.
+    GT_RETURN_IF_ERROR(repository_.GetOrganisation(org).status());
+  }
+  GT_ASSIGN_OR_RETURN(
+      auto page, (Page<v1::Plan>(
+                     size, fp, [&](int limit) { return repository_.ListPlans(org, after, limit); },
+                     [](const v1::Plan& p) { return p.name().substr(p.name().rfind('/') + 1); })));
+  v1::ListPlansResponse response;
+  for (auto& p : page.first) {
+    *response.add_plans() = std::move(p);
+  }
+  response.set_next_page_token(page.second);
+  return response;
+}
+
+absl::StatusOr<v1::Plan> PlanManager::UpdatePlan(const Caller& caller,
+                                                 const v1::UpdatePlanRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanKey key, ScopedPlan(caller, "plan.name", request.plan().name()));
+  return repository_.UpdatePlan(key, [&](v1::Plan& current) {
+    GT_RETURN_IF_ERROR(
+        CheckEtag("plan.etag", request.plan().etag(), current.etag(), current.name()));
+    GT_RETURN_IF_ERROR(ApplyPlanMask(request.update_mask(), request.plan(), current));
+    return ValidatePlan("plan", current);
+  });
+}
+
+absl::Status PlanManager::DeletePlan(const Caller& caller, const v1::DeletePlanRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanKey key, ScopedPlan(caller, "name", request.name()));
+  return repository_.DeletePlan(key, [&](const v1::Plan& current) {
+    return CheckEtag("etag", request.etag(), current.etag(), current.name());
+  });
+}
+
+template <typename Msg>
+absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const std::string& parent,
+                                            const Msg& item) {
+  using T = Traits<Msg>;
+  GT_ASSIGN_OR_RETURN(ItemKey parent_key, ParseParentName("parent", parent, T::Parents()));
+  GT_RETURN_IF_ERROR(
+      CheckOrganisation(caller, parent_key.plan.organisation, KindNoun(parent_key.kind), parent));
+  ItemRow row = T::From(item);
+  row.parent_kind = parent_key.kind;
+  row.parent_id = parent_key.id;
+  GT_RETURN_IF_ERROR(ValidateItem(KindNoun(T::kKind), row));
+  GT_ASSIGN_OR_RETURN(ItemRow created, repository_.CreateItem(parent_key.plan, row));
+  return T::To(parent_key.plan, created);
+}
+
+template <typename Msg>
+absl::StatusOr<Msg> PlanManager::GetItem(const Caller& caller, const std::string& name) {
+  using T = Traits<Msg>;
+  GT_ASSIGN_OR_RETURN(ItemKey key, ParseItemName("name", name, T::kKind));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, KindNoun(T::kKind), name));
+  GT_ASSIGN_OR_RETURN(ItemRow row, repository_.GetItem(key));
+  return T::To(key.plan, row);
+}
+
+template <typename Msg>
+absl::StatusOr<std::pair<std::vector<Msg>, std::string>> PlanManager::ListItems(
+    const Caller& caller, const std::string& parent, int page_size, const std::string& page_token) {
+  using T = Traits<Msg>;
+  GT_ASSIGN_OR_RETURN(ItemKey parent_key, ParseParentName("parent", parent, ListParents<Msg>()));
+  GT_RETURN_IF_ERROR(
+      CheckOrganisation(caller, parent_key.plan.organisation, KindNoun(parent_key.kind), parent));
+  GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(page_size, kDefaultPageSize, kMaxPageSize));
+  uint64_t fp = Fingerprint({Collection(T::kKind), parent});
+  GT_ASSIGN_OR_RETURN(std::string cursor_text, DecodePageToken(page_token, fp));
+  GT_ASSIGN_OR_RETURN(ItemCursor after, DecodeItemCursor(cursor_text));
+  GT_ASSIGN_OR_RETURN(
+      auto page,
+      (Page<ItemRow>(
+          size, fp,
+          [&](int limit) {
+            return repository_.ListItems(parent_key.plan, T::kKind, parent_key, after, limit);
+          },
+          [](const ItemRow& r) { return absl::StrCat(r.parent_id, ",", r.position, ",", r.id); })));
+  std::vector<Msg> items;
+  items.reserve(page.first.size());
+  for (const ItemRow& row : page.first) {
+    items.push_back(T::To(parent_key.plan, row));
+  }
+  return std::make_pair(std::move(items), page.second);
+}
+
+template <typename Msg>
+absl::StatusOr<Msg> PlanManager::UpdateItem(const Caller& caller, const Msg& item,
+                                            const google::protobuf::FieldMask& mask) {
+  using T = Traits<Msg>;
+  std::string field(KindNoun(T::kKind));
+  GT_ASSIGN_OR_RETURN(ItemKey key,
+                      ParseItemName(absl::StrCat(field, ".name"), item.name(), T::kKind));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, field, item.name()));
+  ItemRow update = T::From(item);
+  GT_ASSIGN_OR_RETURN(ItemRow row, repository_.UpdateItem(key, [&](ItemRow& current) {
+    std::string etag = T::To(key.plan, current).etag();
+    GT_RETURN_IF_ERROR(CheckEtag(absl::StrCat(field, ".etag"), item.etag(), etag, item.name()));
+    GT_RETURN_IF_ERROR(ApplyItemMask(mask, update, current));
+    return ValidateItem(field, current);
+  }));
+  return T::To(key.plan, row);
+}
+
+template <typename Msg>
+absl::Status PlanManager::DeleteItem(const Caller& caller, const std::string& name,
+                                     const std::string& etag) {
+  using T = Traits<Msg>;
+  GT_ASSIGN_OR_RETURN(ItemKey key, ParseItemName("name", name, T::kKind));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, KindNoun(T::kKind), name));
+  return repository_.DeleteItem(key, [&](const ItemRow& current) {
+    return CheckEtag("etag", etag, T::To(key.plan, current).etag(), name);
+  });
+}
+
+#define GT_INSTANTIATE(Msg)                                                                      \
+  template absl::StatusOr<Msg> PlanManager::CreateItem(const Caller&, const std::string&,        \
+                                                       const Msg&);                              \
+  template absl::StatusOr<Msg> PlanManager::GetItem(const Caller&, const std::string&);          \
+  template absl::StatusOr<std::pair<std::vector<Msg>, std::string>> PlanManager::ListItems<Msg>( \
+      const Caller&, const std::string&, int, const std::string&);                               \
+  template absl::StatusOr<Msg> PlanManager::UpdateItem(const Caller&, const Msg&,                \
+                                                       const google::protobuf::FieldMask&);      \
+  template absl::Status PlanManager::DeleteItem<Msg>(const Caller&, const std::string&,          \
+                                                     const std::string&);
+GT_INSTANTIATE(v1::Priority)
+GT_INSTANTIATE(v1::Outcome)
+GT_INSTANTIATE(v1::Activity)
+GT_INSTANTIATE(v1::Measure)
+#undef GT_INSTANTIATE
+
+absl::StatusOr<v1::MeasureValue> PlanManager::CreateMeasureValue(
+    const Caller& caller, const v1::CreateMeasureValueRequest& request) {
+  GT_ASSIGN_OR_RETURN(ItemKey key, ParseItemName("parent", request.parent(), ItemKind::kMeasure));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, "measure", request.parent()));
+  GT_RETURN_IF_ERROR(ParseDate("value.date", request.value().date()).status());
+  if (!std::isfinite(request.value().value())) {
+    return InvalidField("value.value", "must be a finite number");
+  }
+  if (request.value().note().size() > 1000) {
+    return InvalidField("value.note", "must be at most 1000 characters");
+  }
+  return repository_.CreateMeasureValue(key, request.value());
+}
+
+absl::StatusOr<v1::ListMeasureValuesResponse> PlanManager::ListMeasureValues(
+    const Caller& caller, const v1::ListMeasureValuesRequest& request) {
+  GT_ASSIGN_OR_RETURN(ItemKey key, ParseItemName("parent", request.parent(), ItemKind::kMeasure));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, "measure", request.parent()));
+  GT_ASSIGN_OR_RETURN(int size,
+                      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
+  uint64_t fp = Fingerprint({"values", request.parent()});
+  GT_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fp));
+  GT_ASSIGN_OR_RETURN(
+      auto page,
+      (Page<v1::MeasureValue>(
+          size, fp, [&](int limit) { return repository_.ListMeasureValues(key, after, limit); },
+          [](const v1::MeasureValue& v) { return v.date(); })));
+  v1::ListMeasureValuesResponse response;
+  for (auto& v : page.first) {
+    *response.add_values() = std::move(v);
+  }
+  response.set_next_page_token(page.second);
+  return response;
+}
+
+absl::Status PlanManager::DeleteMeasureValue(const Caller& caller,
+                                             const v1::DeleteMeasureValueRequest& request) {
+  GT_ASSIGN_OR_RETURN(
+      auto vars,
+      MatchName("name", request.name(),
+                "organisations/{organisation}/plans/{plan}/measures/{measure}/values/{date}"));
+  GT_ASSIGN_OR_RETURN(int64_t id, ParseNumericId("name", vars[2]));
+  ItemKey key{PlanKey{vars[0], vars[1]}, ItemKind::kMeasure, id};
+  GT_RETURN_IF_ERROR(
+      CheckOrganisation(caller, key.plan.organisation, "measure value", request.name()));
+  GT_RETURN_IF_ERROR(ParseDate("name", vars[3]).status());
+  return repository_.DeleteMeasureValue(key, vars[3]);
+}
+
+absl::StatusOr<v1::PlanTree> PlanManager::GetPlanTree(const Caller& caller,
+                                                      const v1::GetPlanTreeRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanKey key, ScopedPlan(caller, "name", request.name()));
+  return repository_.GetPlanTree(key);
+}
+
+absl::StatusOr<v1::PlanTree> PlanManager::ImportPlan(const Caller& caller,
+                                                     const v1::ImportPlanRequest& request) {
+  GT_ASSIGN_OR_RETURN(std::string org, ParseOrganisationName("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, org, "organisation", request.parent()));
+  GT_RETURN_IF_ERROR(ValidateId("plan_id", request.plan_id()));
+  GT_RETURN_IF_ERROR(ValidateTree("tree", request.tree()));
+  PlanKey key{org, request.plan_id()};
+  if (request.validate_only()) {
+    v1::PlanTree preview = request.tree();
+    preview.mutable_plan()->set_name(PlanName(key));
+    return preview;
+  }
+  if (request.request_id().empty()) {
+    return repository_.ImportPlan(key, request.tree(), request.replace(), nullptr);
+  }
+  v1::ImportPlanRequest body = request;
+  body.clear_request_id();
+  GT_ASSIGN_OR_RETURN(RequestKey rk, MakeRequestKey(org, request.request_id(), "ImportPlan", body));
+  return repository_.ImportPlan(key, request.tree(), request.replace(), &rk);
+}
+
+}  // namespace gt::plan

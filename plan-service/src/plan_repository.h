@@ -1,0 +1,84 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "goldenthread/v1/plan.pb.h"
+#include "gt/idempotency.h"
+#include "plan_model.h"
+
+namespace gt::plan {
+
+// Position in a list of items: (parent, position, id) ascending.
+struct ItemCursor {
+  int64_t parent_id = -1;
+  int32_t position = 0;
+  int64_t id = 0;
+};
+
+// What plan-service needs from storage. Every call is scoped by organisation;
+// a row of another organisation is indistinguishable from a missing one.
+// Errors are already in the caller's words (NOT_FOUND "plan ... not found",
+// ALREADY_EXISTS "...", UNAVAILABLE for a database outage).
+class PlanRepository {
+ public:
+  virtual ~PlanRepository() = default;
+
+  virtual absl::StatusOr<goldenthread::v1::Organisation> CreateOrganisation(
+      const std::string& id, const goldenthread::v1::Organisation& organisation) = 0;
+  virtual absl::StatusOr<goldenthread::v1::Organisation> GetOrganisation(const std::string& id) = 0;
+  // Ordered by id, after `after`; `only` (non-empty) restricts to one.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::Organisation>> ListOrganisations(
+      const std::string& after, int limit, const std::string& only) = 0;
+
+  // `request` (may be null) makes the create idempotent.
+  virtual absl::StatusOr<goldenthread::v1::Plan> CreatePlan(const PlanKey& key,
+                                                            const goldenthread::v1::Plan& plan,
+                                                            const RequestKey* request) = 0;
+  virtual absl::StatusOr<goldenthread::v1::Plan> GetPlan(const PlanKey& key) = 0;
+  virtual absl::StatusOr<std::vector<goldenthread::v1::Plan>> ListPlans(
+      const std::string& organisation, const std::string& after, int limit) = 0;
+  // Reads the plan under a row lock, lets `mutate` change it (and refuse),
+  // writes it back with version + 1, all in one transaction.
+  virtual absl::StatusOr<goldenthread::v1::Plan> UpdatePlan(
+      const PlanKey& key, const std::function<absl::Status(goldenthread::v1::Plan&)>& mutate) = 0;
+  // Deletes the plan and its whole tree. `check` sees the current plan first.
+  virtual absl::Status DeletePlan(
+      const PlanKey& key,
+      const std::function<absl::Status(const goldenthread::v1::Plan&)>& check) = 0;
+
+  // row.parent_kind / parent_id name the parent, which must exist in the plan;
+  // the row is appended after its siblings.
+  virtual absl::StatusOr<ItemRow> CreateItem(const PlanKey& plan, ItemRow row) = 0;
+  virtual absl::StatusOr<ItemRow> GetItem(const ItemKey& key) = 0;
+  // Items of `kind` in the plan; with `parent`, only its children.
+  virtual absl::StatusOr<std::vector<ItemRow>> ListItems(const PlanKey& plan, ItemKind kind,
+                                                         const std::optional<ItemKey>& parent,
+                                                         const ItemCursor& after, int limit) = 0;
+  virtual absl::StatusOr<ItemRow> UpdateItem(
+      const ItemKey& key, const std::function<absl::Status(ItemRow&)>& mutate) = 0;
+  // FAILED_PRECONDITION while the item has children.
+  virtual absl::Status DeleteItem(const ItemKey& key,
+                                  const std::function<absl::Status(const ItemRow&)>& check) = 0;
+
+  virtual absl::StatusOr<goldenthread::v1::MeasureValue> CreateMeasureValue(
+      const ItemKey& measure, const goldenthread::v1::MeasureValue& value) = 0;
+  virtual absl::StatusOr<std::vector<goldenthread::v1::MeasureValue>> ListMeasureValues(
+      const ItemKey& measure, const std::string& after_date, int limit) = 0;
+  virtual absl::Status DeleteMeasureValue(const ItemKey& measure, const std::string& date) = 0;
+
+  virtual absl::StatusOr<goldenthread::v1::PlanTree> GetPlanTree(const PlanKey& key) = 0;
+  // One transaction. When the plan exists: ALREADY_EXISTS unless `replace`;
+  // replacing keeps the ids of nodes whose code path is unchanged (so
+  // milestones stay attached), updates them, adds new ones and removes the
+  // rest.
+  virtual absl::StatusOr<goldenthread::v1::PlanTree> ImportPlan(
+      const PlanKey& key, const goldenthread::v1::PlanTree& tree, bool replace,
+      const RequestKey* request) = 0;
+};
+
+}  // namespace gt::plan

@@ -1,0 +1,308 @@
+#include "plan_validation.h"
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gt/dates.h"
+#include "gt/status.h"
+
+namespace gt::plan {
+namespace {
+
+using goldenthread::v1::Plan;
+using goldenthread::v1::PlanTree;
+
+constexpr size_t kMaxPlanTitle = 300;
+constexpr size_t kMaxItemTitle = 2000;
+constexpr size_t kMaxCode = 100;
+constexpr size_t kMaxLead = 500;
+constexpr size_t kMaxDirectorate = 100;
+constexpr size_t kMaxComment = 100000;
+constexpr size_t kMaxDescription = 20000;
+
+size_t Utf8Length(absl::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) {
+    n += (c & 0xC0) != 0x80;
+  }
+  return n;
+}
+
+std::string Path(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+absl::Status MaxLength(absl::string_view prefix, absl::string_view field, absl::string_view value,
+                       size_t max) {
+  size_t length = Utf8Length(value);
+  if (length > max) {
+    return InvalidField(Path(prefix, field),
+                        absl::StrCat("must be at most ", max, " characters, got ", length));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Required(absl::string_view prefix, absl::string_view field, absl::string_view value,
+                      size_t max) {
+  if (value.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
+    return InvalidField(Path(prefix, field), "must not be empty");
+  }
+  return MaxLength(prefix, field, value, max);
+}
+
+template <typename IsValid, typename Name>
+absl::Status Enum(absl::string_view prefix, absl::string_view field, int value, IsValid is_valid,
+                  Name name, int max) {
+  if (is_valid(value)) {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> names;
+  for (int v = 1; v <= max; ++v) {
+    names.push_back(name(v));
+  }
+  return InvalidField(Path(prefix, field), absl::StrCat("unknown value ", value, "; use one of ",
+                                                        absl::StrJoin(names, ", ")));
+}
+
+}  // namespace
+
+absl::Status ValidateOrganisation(absl::string_view field,
+                                  const goldenthread::v1::Organisation& organisation) {
+  return Required(field, "display_name", organisation.display_name(), kMaxPlanTitle);
+}
+
+absl::Status ValidatePlan(absl::string_view field, const Plan& plan) {
+  GT_RETURN_IF_ERROR(Required(field, "title", plan.title(), kMaxPlanTitle));
+  GT_RETURN_IF_ERROR(MaxLength(field, "description", plan.description(), kMaxDescription));
+  GT_RETURN_IF_ERROR(MaxLength(field, "source", plan.source(), 1000));
+  if (plan.period_start().empty()) {
+    return InvalidField(Path(field, "period_start"), "must not be empty");
+  }
+  if (plan.period_end().empty()) {
+    return InvalidField(Path(field, "period_end"), "must not be empty");
+  }
+  auto start = ParseDate(Path(field, "period_start"), plan.period_start());
+  GT_RETURN_IF_ERROR(start.status());
+  auto end = ParseDate(Path(field, "period_end"), plan.period_end());
+  GT_RETURN_IF_ERROR(end.status());
+  if (*end < *start) {
+    return InvalidField(Path(field, "period_end"),
+                        absl::StrCat("must not be before period_start (", plan.period_start(),
+                                     "), got ", plan.period_end()));
+  }
+  return Enum(
+      field, "state", plan.state(), goldenthread::v1::PlanState_IsValid,
+      [](int v) { return goldenthread::v1::PlanState_Name(v); }, goldenthread::v1::PlanState_MAX);
+}
+
+absl::Status ValidateItem(absl::string_view field, const ItemRow& row) {
+  if (row.kind == ItemKind::kMeasure) {
+    GT_RETURN_IF_ERROR(MaxLength(field, "code", row.code, kMaxCode));
+  } else {
+    GT_RETURN_IF_ERROR(Required(field, "code", row.code, kMaxCode));
+  }
+  GT_RETURN_IF_ERROR(Required(field, "title", row.title, kMaxItemTitle));
+  if (row.position < 0) {
+    return InvalidField(Path(field, "position"),
+                        absl::StrCat("must not be negative, got ", row.position));
+  }
+  GT_RETURN_IF_ERROR(MaxLength(field, "lead_member", row.lead_member, kMaxLead));
+  GT_RETURN_IF_ERROR(MaxLength(field, "lead_officer", row.lead_officer, kMaxLead));
+  GT_RETURN_IF_ERROR(MaxLength(field, "directorate", row.directorate, kMaxDirectorate));
+  GT_RETURN_IF_ERROR(ValidateOptionalDate(Path(field, "deadline"), row.deadline));
+  GT_RETURN_IF_ERROR(Enum(
+      field, "reported_status", row.reported_status, goldenthread::v1::MilestoneStatus_IsValid,
+      [](int v) { return goldenthread::v1::MilestoneStatus_Name(v); },
+      goldenthread::v1::MilestoneStatus_MAX));
+  if (row.reported_percent.has_value() &&
+      (*row.reported_percent < 0 || *row.reported_percent > 100)) {
+    return InvalidField(Path(field, "reported_percent_complete"),
+                        absl::StrCat("must be 0..100, got ", *row.reported_percent));
+  }
+  GT_RETURN_IF_ERROR(MaxLength(field, "reported_comment", row.reported_comment, kMaxComment));
+  GT_RETURN_IF_ERROR(MaxLength(field, "unit", row.unit, 50));
+  GT_RETURN_IF_ERROR(MaxLength(field, "target_text", row.target_text, 500));
+  GT_RETURN_IF_ERROR(Enum(
+      field, "direction", row.direction, goldenthread::v1::MeasureDirection_IsValid,
+      [](int v) { return goldenthread::v1::MeasureDirection_Name(v); },
+      goldenthread::v1::MeasureDirection_MAX));
+  for (const auto& [name, value] : {std::pair{"baseline", row.baseline}, {"target", row.target}}) {
+    if (value.has_value() && !std::isfinite(*value)) {
+      return InvalidField(Path(field, name), "must be a finite number");
+    }
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Codes must be unique among siblings of one kind.
+class SiblingCodes {
+ public:
+  explicit SiblingCodes(std::string noun) : noun_(std::move(noun)) {}
+  absl::Status Add(const std::string& path, const std::string& code) {
+    if (code.empty()) {
+      return absl::OkStatus();
+    }
+    auto [it, inserted] = seen_.emplace(code, path);
+    if (!inserted) {
+      return InvalidField(absl::StrCat(path, ".code"),
+                          absl::StrCat("duplicates ", it->second, ".code ('", code,
+                                       "'): codes must be unique under the same parent"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string noun_;
+  std::map<std::string, std::string> seen_;
+};
+
+template <typename Measures>
+absl::Status ValidateMeasures(const std::string& prefix, const Measures& measures) {
+  SiblingCodes codes("measure");
+  for (int m = 0; m < measures.size(); ++m) {
+    std::string path = absl::StrCat(prefix, ".measures[", m, "]");
+    GT_RETURN_IF_ERROR(ValidateItem(path, FromMeasure(measures[m])));
+    GT_RETURN_IF_ERROR(codes.Add(path, measures[m].code()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateTree(absl::string_view field, const PlanTree& tree) {
+  GT_RETURN_IF_ERROR(ValidatePlan(Path(field, "plan"), tree.plan()));
+  SiblingCodes priority_codes("priority");
+  for (int p = 0; p < tree.priorities_size(); ++p) {
+    const auto& priority = tree.priorities(p);
+    std::string p_path = absl::StrCat(Path(field, "priorities"), "[", p, "]");
+    GT_RETURN_IF_ERROR(ValidateItem(p_path, FromPriority(priority)));
+    GT_RETURN_IF_ERROR(priority_codes.Add(p_path, priority.code()));
+    GT_RETURN_IF_ERROR(ValidateMeasures(p_path, priority.measures()));
+    SiblingCodes outcome_codes("outcome");
+    for (int o = 0; o < priority.outcomes_size(); ++o) {
+      const auto& outcome = priority.outcomes(o);
+      std::string o_path = absl::StrCat(p_path, ".outcomes[", o, "]");
+      GT_RETURN_IF_ERROR(ValidateItem(o_path, FromOutcome(outcome)));
+      GT_RETURN_IF_ERROR(outcome_codes.Add(o_path, outcome.code()));
+      GT_RETURN_IF_ERROR(ValidateMeasures(o_path, outcome.measures()));
+      SiblingCodes activity_codes("activity");
+      for (int a = 0; a < outcome.activities_size(); ++a) {
+        std::string a_path = absl::StrCat(o_path, ".activities[", a, "]");
+        GT_RETURN_IF_ERROR(ValidateItem(a_path, FromActivity(outcome.activities(a))));
+        GT_RETURN_IF_ERROR(activity_codes.Add(a_path, outcome.activities(a).code()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+template <typename T>
+using Setter = std::function<void(const T& from, T& to)>;
+
+template <typename T>
+absl::Status ApplyMask(const google::protobuf::FieldMask& mask,
+                       const std::vector<std::pair<std::string, Setter<T>>>& fields,
+                       absl::string_view resource, const T& update, T& current) {
+  bool all = mask.paths_size() == 0 || (mask.paths_size() == 1 && mask.paths(0) == "*");
+  std::vector<std::string> names;
+  for (const auto& field : fields) {
+    names.push_back(field.first);
+  }
+  if (all) {
+    for (const auto& field : fields) {
+      field.second(update, current);
+    }
+    return absl::OkStatus();
+  }
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    bool found = false;
+    for (const auto& field : fields) {
+      if (field.first == path) {
+        field.second(update, current);
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
+                          absl::StrCat("'", path, "' is not an updatable field of ", resource,
+                                       "; use ", absl::StrJoin(names, ", ")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+#define GT_FIELD(Type, name, expr)                 \
+  {                                                \
+    name, [](const Type& from, Type& to) { expr; } \
+  }
+
+}  // namespace
+
+absl::Status ApplyPlanMask(const google::protobuf::FieldMask& mask, const Plan& update,
+                           Plan& current) {
+  static const std::vector<std::pair<std::string, Setter<Plan>>> kFields = {
+      GT_FIELD(Plan, "title", to.set_title(from.title())),
+      GT_FIELD(Plan, "description", to.set_description(from.description())),
+      GT_FIELD(Plan, "period_start", to.set_period_start(from.period_start())),
+      GT_FIELD(Plan, "period_end", to.set_period_end(from.period_end())),
+      GT_FIELD(Plan, "state", to.set_state(from.state())),
+      GT_FIELD(Plan, "source", to.set_source(from.source())),
+  };
+  return ApplyMask(mask, kFields, "Plan", update, current);
+}
+
+absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRow& update,
+                           ItemRow& current) {
+  using F = std::vector<std::pair<std::string, Setter<ItemRow>>>;
+  static const F kCommon = {
+      GT_FIELD(ItemRow, "code", to.code = from.code),
+      GT_FIELD(ItemRow, "title", to.title = from.title),
+      GT_FIELD(ItemRow, "position", to.position = from.position),
+  };
+  static const F kActivity = [] {
+    F f = kCommon;
+    f.insert(f.end(),
+             {
+                 GT_FIELD(ItemRow, "lead_member", to.lead_member = from.lead_member),
+                 GT_FIELD(ItemRow, "lead_officer", to.lead_officer = from.lead_officer),
+                 GT_FIELD(ItemRow, "directorate", to.directorate = from.directorate),
+                 GT_FIELD(ItemRow, "deadline", to.deadline = from.deadline),
+                 GT_FIELD(ItemRow, "reported_status", to.reported_status = from.reported_status),
+                 GT_FIELD(ItemRow, "reported_percent_complete",
+                          to.reported_percent = from.reported_percent),
+                 GT_FIELD(ItemRow, "reported_comment", to.reported_comment = from.reported_comment),
+             });
+    return f;
+  }();
+  static const F kMeasure = [] {
+    F f = kCommon;
+    f.insert(f.end(), {
+                          GT_FIELD(ItemRow, "unit", to.unit = from.unit),
+                          GT_FIELD(ItemRow, "direction", to.direction = from.direction),
+                          GT_FIELD(ItemRow, "baseline", to.baseline = from.baseline),
+                          GT_FIELD(ItemRow, "target", to.target = from.target),
+                          GT_FIELD(ItemRow, "target_text", to.target_text = from.target_text),
+                      });
+    return f;
+  }();
+  const F& fields = current.kind == ItemKind::kActivity  ? kActivity
+                    : current.kind == ItemKind::kMeasure ? kMeasure
+                                                         : kCommon;
+  std::string resource(KindNoun(current.kind));
+  resource[0] = static_cast<char>(resource[0] - 'a' + 'A');
+  return ApplyMask(mask, fields, resource, update, current);
+}
+
+}  // namespace gt::plan

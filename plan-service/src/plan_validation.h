@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "goldenthread/v1/plan.pb.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "plan_model.h"
+
+namespace gt::plan {
+
+// Every rule answers INVALID_ARGUMENT "<field path>: <rule>", e.g.
+// "tree.priorities[1].outcomes[0].activities[3].code: must not be empty".
+absl::Status ValidatePlan(absl::string_view field, const goldenthread::v1::Plan& plan);
+absl::Status ValidateItem(absl::string_view field, const ItemRow& row);
+absl::Status ValidateOrganisation(absl::string_view field,
+                                  const goldenthread::v1::Organisation& organisation);
+// The whole tree, including codes unique under each parent.
+absl::Status ValidateTree(absl::string_view field, const goldenthread::v1::PlanTree& tree);
+
+// AIP-134: copies the masked fields of `update` onto `current`. An empty mask
+// or "*" means every updatable field.
+absl::Status ApplyPlanMask(const google::protobuf::FieldMask& mask,
+                           const goldenthread::v1::Plan& update, goldenthread::v1::Plan& current);
+absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRow& update,
+                           ItemRow& current);
+
+}  // namespace gt::plan
