@@ -1,0 +1,188 @@
+#include "gt/test_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace gt {
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                           std::string log_path)
+    : log_path_(std::move(log_path)) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, STDIN_FILENO);
+    // The test binary may block signals; the child must not inherit that.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (const auto& [key, value] : env) {
+      setenv(key.c_str(), value.c_str(), 1);
+    }
+    std::vector<char*> args;
+    for (std::string& a : argv) {
+      args.push_back(a.data());
+    }
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (Running()) {
+    Signal(SIGKILL);
+    Wait(absl::Seconds(10));
+  }
+}
+
+bool ChildProcess::Running() {
+  if (pid_ <= 0 || status_ != -1) {
+    return false;
+  }
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+void ChildProcess::Signal(int signal) {
+  if (pid_ > 0 && status_ == -1) {
+    kill(pid_, signal);
+  }
+}
+
+int ChildProcess::Wait(absl::Duration timeout) {
+  WaitUntil([this] { return !Running(); }, timeout);
+  return status_;
+}
+
+std::string ChildProcess::Log() const {
+  std::ifstream in(log_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    if (condition()) {
+      return true;
+    }
+    if (absl::Now() >= deadline) {
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
+namespace {
+
+int Run(const std::string& command) { return std::system(command.c_str()); }
+
+}  // namespace
+
+MariaDbServer::MariaDbServer() {
+  char tmpl[] = "/tmp/gt-mariadb-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+  std::string user = getuid() == 0 ? "root" : std::string(getenv("USER") ? getenv("USER") : "");
+  std::string init =
+      absl::StrCat("mariadb-install-db --no-defaults --user=", user, " --datadir=", dir_,
+                   "/data --auth-root-authentication-method=socket > ", dir_, "/init.log 2>&1");
+  if (Run(init) != 0) {
+    throw std::runtime_error("mariadb-install-db failed; see " + dir_ + "/init.log");
+  }
+  port_ = FreePort();
+  Start();
+  Admin(
+      "CREATE USER 'gt'@'127.0.0.1' IDENTIFIED BY 'gt-test-pw'; GRANT ALL ON *.* TO "
+      "'gt'@'127.0.0.1'");
+}
+
+MariaDbServer::~MariaDbServer() {
+  Stop();
+  Run("rm -rf '" + dir_ + "'");
+}
+
+void MariaDbServer::Start() {
+  std::vector<std::string> argv = {"mariadbd",
+                                   "--no-defaults",
+                                   absl::StrCat("--datadir=", dir_, "/data"),
+                                   absl::StrCat("--socket=", dir_, "/sock"),
+                                   absl::StrCat("--port=", port_),
+                                   "--bind-address=127.0.0.1",
+                                   "--innodb-buffer-pool-size=32M",
+                                   absl::StrCat("--pid-file=", dir_, "/pid")};
+  if (getuid() == 0) {
+    argv.push_back("--user=root");
+  }
+  server_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{},
+                                           dir_ + "/server.log");
+  bool up = WaitUntil(
+      [&] {
+        return Run(absl::StrCat("mariadb-admin --no-defaults --socket=", dir_,
+                                "/sock ping >/dev/null 2>&1")) == 0;
+      },
+      absl::Seconds(30));
+  if (!up) {
+    throw std::runtime_error("mariadbd did not start; see " + dir_ + "/server.log");
+  }
+}
+
+void MariaDbServer::Stop() {
+  if (server_ && server_->Running()) {
+    server_->Signal(SIGTERM);
+    server_->Wait(absl::Seconds(30));
+  }
+  server_.reset();
+}
+
+void MariaDbServer::Admin(const std::string& sql) {
+  std::string command = absl::StrCat("mariadb --no-defaults --socket=", dir_, "/sock -e \"", sql,
+                                     "\" >> ", dir_, "/admin.log 2>&1");
+  if (Run(command) != 0) {
+    throw std::runtime_error("admin SQL failed; see " + dir_ + "/admin.log");
+  }
+}
+
+std::string MariaDbServer::CreateDatabase(const std::string& database) {
+  Admin(absl::StrCat("CREATE DATABASE IF NOT EXISTS ", database, " CHARACTER SET utf8mb4"));
+  return absl::StrCat("mysql://gt:gt-test-pw@127.0.0.1:", port_, "/", database);
+}
+
+}  // namespace gt
