@@ -7,7 +7,7 @@
 namespace gt {
 namespace {
 
-std::string Header(const grpc::ServerContext& context, const char* key) {
+std::string Header(const grpc::ServerContextBase& context, const char* key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(key);
   if (it == metadata.end()) {
@@ -18,7 +18,7 @@ std::string Header(const grpc::ServerContext& context, const char* key) {
 
 }  // namespace
 
-Caller CallerFrom(const grpc::ServerContext& context) {
+Caller CallerFrom(const grpc::ServerContextBase& context) {
   Caller caller;
   caller.organisation = Header(context, kOrganisationHeader);
   goldenthread::v1::Role role;
@@ -38,7 +38,7 @@ absl::Status CheckOrganisation(const Caller& caller, absl::string_view organisat
   return absl::OkStatus();
 }
 
-void PropagateCall(const grpc::ServerContext& from, grpc::ClientContext& to) {
+void PropagateCall(const grpc::ServerContextBase& from, grpc::ClientContext& to) {
   to.set_deadline(from.deadline());
   for (const char* key : {kOrganisationHeader, kRoleHeader, kSubjectHeader, kRequestIdHeader}) {
     std::string value = Header(from, key);

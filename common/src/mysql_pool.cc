@@ -170,6 +170,9 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectionPool::Connect() {
     st->execute(
         "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
         "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'");
+    if (options_.read_committed) {
+      st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
     return conn;
   } catch (const sql::SQLException& e) {
     connect_failures_.Increment();

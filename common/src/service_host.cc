@@ -153,6 +153,9 @@ void ServiceHost::Shutdown() {
   if (options_.shutdown_delay > absl::ZeroDuration()) {
     absl::SleepFor(options_.shutdown_delay);
   }
+  for (const auto& hook : shutdown_hooks_) {
+    hook();
+  }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   shut_down_ = true;
 }

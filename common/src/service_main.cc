@@ -45,6 +45,7 @@ int RunServiceMain(
     }
     PoolOptions pool_options;
     pool_options.max_connections = absl::GetFlag(FLAGS_mysql_pool_size);
+    pool_options.read_committed = spec.read_committed;
     pool = std::make_unique<ConnectionPool>(*uri, pool_options, host->registry());
     absl::Status migrated = ApplyMigrations(*pool, *spec.migrations);
     if (!migrated.ok()) {

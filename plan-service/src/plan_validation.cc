@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "gt/dates.h"
 #include "gt/status.h"
+#include "gt/validation.h"
 
 namespace gt::plan {
 namespace {
@@ -26,115 +27,65 @@ constexpr size_t kMaxDirectorate = 100;
 constexpr size_t kMaxComment = 100000;
 constexpr size_t kMaxDescription = 20000;
 
-size_t Utf8Length(absl::string_view text) {
-  size_t n = 0;
-  for (unsigned char c : text) {
-    n += (c & 0xC0) != 0x80;
-  }
-  return n;
-}
-
-std::string Path(absl::string_view prefix, absl::string_view field) {
-  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
-}
-
-absl::Status MaxLength(absl::string_view prefix, absl::string_view field, absl::string_view value,
-                       size_t max) {
-  size_t length = Utf8Length(value);
-  if (length > max) {
-    return InvalidField(Path(prefix, field),
-                        absl::StrCat("must be at most ", max, " characters, got ", length));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Required(absl::string_view prefix, absl::string_view field, absl::string_view value,
-                      size_t max) {
-  if (value.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
-    return InvalidField(Path(prefix, field), "must not be empty");
-  }
-  return MaxLength(prefix, field, value, max);
-}
-
-template <typename IsValid, typename Name>
-absl::Status Enum(absl::string_view prefix, absl::string_view field, int value, IsValid is_valid,
-                  Name name, int max) {
-  if (is_valid(value)) {
-    return absl::OkStatus();
-  }
-  std::vector<std::string> names;
-  for (int v = 1; v <= max; ++v) {
-    names.push_back(name(v));
-  }
-  return InvalidField(Path(prefix, field), absl::StrCat("unknown value ", value, "; use one of ",
-                                                        absl::StrJoin(names, ", ")));
-}
-
 }  // namespace
 
 absl::Status ValidateOrganisation(absl::string_view field,
                                   const goldenthread::v1::Organisation& organisation) {
-  return Required(field, "display_name", organisation.display_name(), kMaxPlanTitle);
+  return RequiredText(field, "display_name", organisation.display_name(), kMaxPlanTitle);
 }
 
 absl::Status ValidatePlan(absl::string_view field, const Plan& plan) {
-  GT_RETURN_IF_ERROR(Required(field, "title", plan.title(), kMaxPlanTitle));
-  GT_RETURN_IF_ERROR(MaxLength(field, "description", plan.description(), kMaxDescription));
-  GT_RETURN_IF_ERROR(MaxLength(field, "source", plan.source(), 1000));
+  GT_RETURN_IF_ERROR(RequiredText(field, "title", plan.title(), kMaxPlanTitle));
+  GT_RETURN_IF_ERROR(MaxText(field, "description", plan.description(), kMaxDescription));
+  GT_RETURN_IF_ERROR(MaxText(field, "source", plan.source(), 1000));
   if (plan.period_start().empty()) {
-    return InvalidField(Path(field, "period_start"), "must not be empty");
+    return InvalidField(FieldPath(field, "period_start"), "must not be empty");
   }
   if (plan.period_end().empty()) {
-    return InvalidField(Path(field, "period_end"), "must not be empty");
+    return InvalidField(FieldPath(field, "period_end"), "must not be empty");
   }
-  auto start = ParseDate(Path(field, "period_start"), plan.period_start());
+  auto start = ParseDate(FieldPath(field, "period_start"), plan.period_start());
   GT_RETURN_IF_ERROR(start.status());
-  auto end = ParseDate(Path(field, "period_end"), plan.period_end());
+  auto end = ParseDate(FieldPath(field, "period_end"), plan.period_end());
   GT_RETURN_IF_ERROR(end.status());
   if (*end < *start) {
-    return InvalidField(Path(field, "period_end"),
+    return InvalidField(FieldPath(field, "period_end"),
                         absl::StrCat("must not be before period_start (", plan.period_start(),
                                      "), got ", plan.period_end()));
   }
-  return Enum(
-      field, "state", plan.state(), goldenthread::v1::PlanState_IsValid,
-      [](int v) { return goldenthread::v1::PlanState_Name(v); }, goldenthread::v1::PlanState_MAX);
+  return KnownEnum(field, "state", plan.state(), goldenthread::v1::PlanState_descriptor());
 }
 
 absl::Status ValidateItem(absl::string_view field, const ItemRow& row) {
   if (row.kind == ItemKind::kMeasure) {
-    GT_RETURN_IF_ERROR(MaxLength(field, "code", row.code, kMaxCode));
+    GT_RETURN_IF_ERROR(MaxText(field, "code", row.code, kMaxCode));
   } else {
-    GT_RETURN_IF_ERROR(Required(field, "code", row.code, kMaxCode));
+    GT_RETURN_IF_ERROR(RequiredText(field, "code", row.code, kMaxCode));
   }
-  GT_RETURN_IF_ERROR(Required(field, "title", row.title, kMaxItemTitle));
+  GT_RETURN_IF_ERROR(RequiredText(field, "title", row.title, kMaxItemTitle));
   if (row.position < 0) {
-    return InvalidField(Path(field, "position"),
+    return InvalidField(FieldPath(field, "position"),
                         absl::StrCat("must not be negative, got ", row.position));
   }
-  GT_RETURN_IF_ERROR(MaxLength(field, "lead_member", row.lead_member, kMaxLead));
-  GT_RETURN_IF_ERROR(MaxLength(field, "lead_officer", row.lead_officer, kMaxLead));
-  GT_RETURN_IF_ERROR(MaxLength(field, "directorate", row.directorate, kMaxDirectorate));
-  GT_RETURN_IF_ERROR(ValidateOptionalDate(Path(field, "deadline"), row.deadline));
-  GT_RETURN_IF_ERROR(Enum(
-      field, "reported_status", row.reported_status, goldenthread::v1::MilestoneStatus_IsValid,
-      [](int v) { return goldenthread::v1::MilestoneStatus_Name(v); },
-      goldenthread::v1::MilestoneStatus_MAX));
+  GT_RETURN_IF_ERROR(MaxText(field, "lead_member", row.lead_member, kMaxLead));
+  GT_RETURN_IF_ERROR(MaxText(field, "lead_officer", row.lead_officer, kMaxLead));
+  GT_RETURN_IF_ERROR(MaxText(field, "directorate", row.directorate, kMaxDirectorate));
+  GT_RETURN_IF_ERROR(ValidateOptionalDate(FieldPath(field, "deadline"), row.deadline));
+  GT_RETURN_IF_ERROR(KnownEnum(field, "reported_status", row.reported_status,
+                               goldenthread::v1::MilestoneStatus_descriptor()));
   if (row.reported_percent.has_value() &&
       (*row.reported_percent < 0 || *row.reported_percent > 100)) {
-    return InvalidField(Path(field, "reported_percent_complete"),
+    return InvalidField(FieldPath(field, "reported_percent_complete"),
                         absl::StrCat("must be 0..100, got ", *row.reported_percent));
   }
-  GT_RETURN_IF_ERROR(MaxLength(field, "reported_comment", row.reported_comment, kMaxComment));
-  GT_RETURN_IF_ERROR(MaxLength(field, "unit", row.unit, 50));
-  GT_RETURN_IF_ERROR(MaxLength(field, "target_text", row.target_text, 500));
-  GT_RETURN_IF_ERROR(Enum(
-      field, "direction", row.direction, goldenthread::v1::MeasureDirection_IsValid,
-      [](int v) { return goldenthread::v1::MeasureDirection_Name(v); },
-      goldenthread::v1::MeasureDirection_MAX));
+  GT_RETURN_IF_ERROR(MaxText(field, "reported_comment", row.reported_comment, kMaxComment));
+  GT_RETURN_IF_ERROR(MaxText(field, "unit", row.unit, 50));
+  GT_RETURN_IF_ERROR(MaxText(field, "target_text", row.target_text, 500));
+  GT_RETURN_IF_ERROR(KnownEnum(field, "direction", row.direction,
+                               goldenthread::v1::MeasureDirection_descriptor()));
   for (const auto& [name, value] : {std::pair{"baseline", row.baseline}, {"target", row.target}}) {
     if (value.has_value() && !std::isfinite(*value)) {
-      return InvalidField(Path(field, name), "must be a finite number");
+      return InvalidField(FieldPath(field, name), "must be a finite number");
     }
   }
   return absl::OkStatus();
@@ -178,11 +129,11 @@ absl::Status ValidateMeasures(const std::string& prefix, const Measures& measure
 }  // namespace
 
 absl::Status ValidateTree(absl::string_view field, const PlanTree& tree) {
-  GT_RETURN_IF_ERROR(ValidatePlan(Path(field, "plan"), tree.plan()));
+  GT_RETURN_IF_ERROR(ValidatePlan(FieldPath(field, "plan"), tree.plan()));
   SiblingCodes priority_codes("priority");
   for (int p = 0; p < tree.priorities_size(); ++p) {
     const auto& priority = tree.priorities(p);
-    std::string p_path = absl::StrCat(Path(field, "priorities"), "[", p, "]");
+    std::string p_path = absl::StrCat(FieldPath(field, "priorities"), "[", p, "]");
     GT_RETURN_IF_ERROR(ValidateItem(p_path, FromPriority(priority)));
     GT_RETURN_IF_ERROR(priority_codes.Add(p_path, priority.code()));
     GT_RETURN_IF_ERROR(ValidateMeasures(p_path, priority.measures()));

@@ -27,7 +27,7 @@ struct Caller {
   std::string request_id;
 };
 
-Caller CallerFrom(const grpc::ServerContext& context);
+Caller CallerFrom(const grpc::ServerContextBase& context);
 
 // A caller may only see its own organisation; another organisation's object
 // answers exactly as a missing one: NOT_FOUND "<kind> <name> not found".
@@ -36,6 +36,6 @@ absl::Status CheckOrganisation(const Caller& caller, absl::string_view organisat
 
 // Copies the caller's identity and request id onto an outgoing call to
 // another backend, with the caller's deadline.
-void PropagateCall(const grpc::ServerContext& from, grpc::ClientContext& to);
+void PropagateCall(const grpc::ServerContextBase& from, grpc::ClientContext& to);
 
 }  // namespace gt

@@ -48,6 +48,11 @@ struct PoolOptions {
   absl::Duration validate_after_idle = absl::Seconds(1);
   absl::Duration connect_timeout = absl::Seconds(2);
   absl::Duration read_timeout = absl::Seconds(30);
+  // READ COMMITTED instead of InnoDB's REPEATABLE READ: every statement sees
+  // the latest commits (an idempotency check must see a concurrent
+  // duplicate's answer) and no gap locks are taken (which deadlock
+  // concurrent inserts of unrelated keys into the same gap).
+  bool read_committed = false;
 };
 
 class ConnectionPool;

@@ -62,6 +62,10 @@ class ServiceHost {
   std::unique_ptr<grpc::ServerCompletionQueue> AddCompletionQueue();
   // Last chance to set builder options (e.g. resource quotas) before Start().
   void Configure(std::function<void(grpc::ServerBuilder&)> fn) { configure_ = std::move(fn); }
+  // Run at shutdown, after health turns NOT_SERVING and before in-flight
+  // calls are drained: ends long-lived streams (watchers) so the grace period
+  // is not spent waiting on them.
+  void AddShutdownHook(std::function<void()> hook) { shutdown_hooks_.push_back(std::move(hook)); }
 
   // Binds and starts; UNAVAILABLE (with the port in the message) when a port
   // is taken.
@@ -86,6 +90,7 @@ class ServiceHost {
   grpc::AsyncGenericService* generic_ = nullptr;
   std::vector<std::weak_ptr<prometheus::Collectable>> collectables_;
   std::function<void(grpc::ServerBuilder&)> configure_;
+  std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::ServerBuilder> builder_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;

@@ -22,6 +22,7 @@ struct ServiceSpec {
   std::vector<std::string> proto_services;  // for metrics and health
   // Null for a service without a database.
   const std::vector<Migration>* migrations = nullptr;
+  bool read_committed = false;
 };
 
 // Whatever the wiring creates lives as long as the server.

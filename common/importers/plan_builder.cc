@@ -1,0 +1,151 @@
+#include "common/importers/plan_builder.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/importers/text_util.h"
+
+namespace goldenthread::importers {
+namespace {
+
+absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Unplaced lines keep enough text to be recognised, not a damaged 1 MB line.
+constexpr size_t kMaxUnplacedText = 2000;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Document>> PrepareDocument(std::string_view text) {
+  if (text.size() > kMaxDocumentBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "document is ", text.size(), " bytes; the readers accept at most ", kMaxDocumentBytes));
+  }
+  auto document = std::make_unique<Document>();
+  document->text = SanitizeUtf8(text, &document->invalid_utf8);
+  document->lines = SplitLines(document->text);
+  return document;
+}
+
+PlanBuilder::PlanBuilder(const Document& document, std::string_view title,
+                         std::string_view period_start, std::string_view period_end,
+                         std::string_view source)
+    : document_(document) {
+  plan().set_title(std::string(title));
+  plan().set_period_start(std::string(period_start));
+  plan().set_period_end(std::string(period_end));
+  plan().set_source(std::string(source));
+  if (document.invalid_utf8 > 0) {
+    Note(0, absl::StrCat(document.invalid_utf8,
+                         " invalid UTF-8 byte(s) replaced by U+FFFD before reading"));
+  }
+}
+
+std::string PlanBuilder::Key(int p, int o, std::string_view code) {
+  return absl::StrCat(p, "/", o, "/", AsAbsl(code));
+}
+
+int PlanBuilder::FindPriority(std::string_view code) const {
+  auto it = index_.find(Key(-1, -1, code));
+  return it == index_.end() ? -1 : it->second;
+}
+
+int PlanBuilder::FindOutcome(int p, std::string_view code) const {
+  auto it = index_.find(Key(p, -1, code));
+  return it == index_.end() ? -1 : it->second;
+}
+
+int PlanBuilder::Priority(std::string_view code, bool* created) {
+  auto [it, inserted] = index_.try_emplace(Key(-1, -1, code), priority_count());
+  if (inserted) {
+    result_.tree.add_priorities()->set_code(std::string(code));
+  }
+  if (created != nullptr) {
+    *created = inserted;
+  }
+  return it->second;
+}
+
+int PlanBuilder::Outcome(int p, std::string_view code, bool* created) {
+  auto [it, inserted] = index_.try_emplace(Key(p, -1, code), priority(p).outcomes_size());
+  if (inserted) {
+    priority(p).add_outcomes()->set_code(std::string(code));
+  }
+  if (created != nullptr) {
+    *created = inserted;
+  }
+  return it->second;
+}
+
+int PlanBuilder::Activity(int p, int o, std::string_view code, bool* created) {
+  auto [it, inserted] = index_.try_emplace(Key(p, o, code), outcome(p, o).activities_size());
+  if (inserted) {
+    outcome(p, o).add_activities()->set_code(std::string(code));
+    ++activity_count_;
+  }
+  if (created != nullptr) {
+    *created = inserted;
+  }
+  return it->second;
+}
+
+goldenthread::v1::Priority& PlanBuilder::priority(int p) {
+  return *result_.tree.mutable_priorities(p);
+}
+
+goldenthread::v1::Outcome& PlanBuilder::outcome(int p, int o) {
+  return *priority(p).mutable_outcomes(o);
+}
+
+goldenthread::v1::Activity& PlanBuilder::activity(int p, int o, int a) {
+  return *outcome(p, o).mutable_activities(a);
+}
+
+int PlanBuilder::AddMilestone(int p, int o, int a, goldenthread::v1::Milestone milestone) {
+  ++milestones_under_[Key(p, o, absl::StrCat(a))];
+  result_.milestones.push_back(ImportedMilestone{{p, o, a}, std::move(milestone)});
+  return milestone_count() - 1;
+}
+
+goldenthread::v1::Milestone& PlanBuilder::milestone(int index) {
+  return result_.milestones[index].milestone;
+}
+
+int PlanBuilder::MilestonesUnder(int p, int o, int a) const {
+  auto it = milestones_under_.find(Key(p, o, absl::StrCat(a)));
+  return it == milestones_under_.end() ? 0 : it->second;
+}
+
+void PlanBuilder::Unplaced(int line_number, std::string_view reason) {
+  std::string_view text;
+  if (line_number >= 1 && line_number <= static_cast<int>(document_.lines.size())) {
+    text = document_.lines[line_number - 1];
+  }
+  std::string kept(text.substr(0, kMaxUnplacedText));
+  // Never cut inside a UTF-8 sequence.
+  while (kept.size() < text.size() && !kept.empty() &&
+         (static_cast<unsigned char>(text[kept.size()]) & 0xC0) == 0x80) {
+    kept.pop_back();
+  }
+  result_.unplaced.push_back(UnplacedLine{line_number, std::move(kept), std::string(reason)});
+}
+
+void PlanBuilder::Note(int line_number, std::string_view note) {
+  notes_.emplace_back(std::max(line_number, 0), std::string(note));
+}
+
+ImportedPlan PlanBuilder::Finish() && {
+  std::stable_sort(result_.milestones.begin(), result_.milestones.end(),
+                   [](const ImportedMilestone& a, const ImportedMilestone& b) {
+                     return a.activity_path < b.activity_path;
+                   });
+  std::stable_sort(notes_.begin(), notes_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [line_number, note] : notes_) {
+    result_.notes.push_back(line_number > 0 ? absl::StrCat("line ", line_number, ": ", note)
+                                            : std::move(note));
+  }
+  return std::move(result_);
+}
+
+}  // namespace goldenthread::importers

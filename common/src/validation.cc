@@ -1,0 +1,57 @@
+#include "gt/validation.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gt/status.h"
+
+namespace gt {
+
+size_t Utf8Length(absl::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) {
+    n += (c & 0xC0) != 0x80;
+  }
+  return n;
+}
+
+std::string FieldPath(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+absl::Status MaxText(absl::string_view prefix, absl::string_view field, absl::string_view value,
+                     size_t max) {
+  size_t length = Utf8Length(value);
+  if (length > max) {
+    return InvalidField(FieldPath(prefix, field),
+                        absl::StrCat("must be at most ", max, " characters, got ", length));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequiredText(absl::string_view prefix, absl::string_view field,
+                          absl::string_view value, size_t max) {
+  if (value.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
+    return InvalidField(FieldPath(prefix, field), "must not be empty");
+  }
+  return MaxText(prefix, field, value, max);
+}
+
+absl::Status KnownEnum(absl::string_view prefix, absl::string_view field, int value,
+                       const google::protobuf::EnumDescriptor* type) {
+  if (type->FindValueByNumber(value) != nullptr) {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> names;
+  for (int i = 0; i < type->value_count(); ++i) {
+    if (type->value(i)->number() != 0) {
+      names.push_back(type->value(i)->name());
+    }
+  }
+  return InvalidField(
+      FieldPath(prefix, field),
+      absl::StrCat("unknown value ", value, "; use one of ", absl::StrJoin(names, ", ")));
+}
+
+}  // namespace gt

@@ -1,0 +1,62 @@
+// milestone-service: milestones, progress history, overdue tracking. Wiring
+// only.
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "activity_directory.h"
+#include "gt/config.h"
+#include "gt/service_main.h"
+#include "milestone_grpc.h"
+#include "milestone_manager.h"
+#include "milestone_metrics.h"
+#include "mysql_milestone_repository.h"
+#include "update_bus.h"
+
+ABSL_FLAG(std::string, plan_service_addr, gt::EnvOr("GT_PLAN_SERVICE_ADDR", "127.0.0.1:50051"),
+          "plan-service address, asked whether activities exist (env GT_PLAN_SERVICE_ADDR)");
+ABSL_FLAG(int, watch_buffer, gt::EnvIntOr("GT_WATCH_BUFFER", 1000),
+          "Updates a watcher may fall behind before its stream is ended (env GT_WATCH_BUFFER)");
+
+namespace gt {
+const std::vector<Migration>& MilestoneMigrations();
+}
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "milestone-service: milestones, their progress history, deadline revisions and overdue "
+      "tracking over gRPC. Flags fall back to GT_* environment variables.");
+  absl::ParseCommandLine(argc, argv);
+  gt::ServiceSpec spec{"milestone-service",
+                       50052,
+                       9102,
+                       {"goldenthread.v1.MilestoneService"},
+                       &gt::MilestoneMigrations(),
+                       /*read_committed=*/true};
+  return gt::RunServiceMain(
+      spec, [](gt::ConnectionPool* pool, gt::ServiceHost& host) -> absl::StatusOr<gt::Wiring> {
+        using namespace gt::milestone;  // NOLINT: wiring of this service's own types
+        auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_plan_service_addr),
+                                           grpc::InsecureChannelCredentials());
+        std::shared_ptr<goldenthread::v1::PlanService::StubInterface> plans =
+            goldenthread::v1::PlanService::NewStub(channel);
+        auto directory = std::make_shared<GrpcActivityDirectory>(*plans);
+        auto repository = std::make_shared<MysqlMilestoneRepository>(*pool);
+        auto metrics = std::make_shared<MilestoneMetrics>(host.registry(), *repository);
+        host.AddCollectable(metrics);
+        auto bus = std::make_shared<UpdateBus>();
+        host.AddShutdownHook([bus] { bus->Close(); });
+        auto manager = std::make_shared<MilestoneManager>(
+            *repository, *directory, [metrics, bus](const PlanRef& plan, const UpdateRow& update) {
+              if (update.kind == goldenthread::v1::PROGRESS) {
+                metrics->CountUpdate(update.status);
+              }
+              bus->Publish(PlanName(plan), ToProto(plan, update));
+            });
+        auto service = std::make_shared<MilestoneGrpcService>(
+            *manager, *bus, static_cast<size_t>(absl::GetFlag(FLAGS_watch_buffer)));
+        gt::Wiring wiring;
+        wiring.keep_alive = {plans, directory, repository, metrics, bus, manager, service};
+        wiring.services = {service.get()};
+        return wiring;
+      });
+}

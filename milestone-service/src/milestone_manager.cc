@@ -1,0 +1,626 @@
+#include "milestone_manager.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gt/dates.h"
+#include "gt/paging.h"
+#include "gt/sql_util.h"
+#include "gt/status.h"
+#include "gt/validation.h"
+
+namespace gt::milestone {
+
+namespace v1 = goldenthread::v1;
+
+namespace {
+
+constexpr size_t kMaxTitle = 1000;
+constexpr size_t kMaxComment = 20000;
+constexpr size_t kMaxReason = 2000;
+constexpr int kMaxBatch = 5000;
+// A client clock a little ahead of ours is not an update from the future.
+constexpr absl::Duration kClockSkew = absl::Seconds(5);
+
+std::string Path(absl::string_view prefix, absl::string_view field) {
+  return FieldPath(prefix, field);
+}
+
+// The rules every reported state obeys, at creation or in an update.
+absl::Status CheckProgress(absl::string_view prefix, int32_t status, int32_t percent,
+                           absl::string_view comment, bool percent_given) {
+  if (status == v1::COMPLETED && percent_given && percent != 100) {
+    return InvalidField(Path(prefix, "percent_complete"),
+                        absl::StrCat("COMPLETED means 100%, got ", percent));
+  }
+  if (percent < 0 || percent > 100) {
+    return InvalidField(Path(prefix, "percent_complete"),
+                        absl::StrCat("must be 0..100, got ", percent));
+  }
+  if (status == v1::DELAYED && comment.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
+    return InvalidField(Path(prefix, prefix.empty() ? "comment" : "latest_comment"),
+                        "required when status is DELAYED: it is the explanation the year-end "
+                        "report prints");
+  }
+  return MaxText(prefix, prefix.empty() ? "comment" : "latest_comment", comment, kMaxComment);
+}
+
+absl::Status CheckEtag(absl::string_view field, const std::string& etag, const MilestoneKey& key,
+                       int64_t version) {
+  if (etag.empty()) {
+    return absl::OkStatus();
+  }
+  std::string name = MilestoneName(key.plan, key.id);
+  GT_ASSIGN_OR_RETURN(int64_t given, ParseEtag(field, name, etag));
+  if (given != version) {
+    return absl::AbortedError(absl::StrCat(field, ": '", etag, "' is not the current etag of ",
+                                           name,
+                                           " (it changed since you read it); read it again and "
+                                           "retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::CivilDay Today(absl::Time now) { return absl::ToCivilDay(now, absl::UTCTimeZone()); }
+
+}  // namespace
+
+absl::StatusOr<MilestoneKey> MilestoneManager::Scoped(const Caller& caller, absl::string_view field,
+                                                      absl::string_view name) {
+  GT_ASSIGN_OR_RETURN(MilestoneKey key, ParseMilestone(field, name));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, "milestone", name));
+  return key;
+}
+
+absl::StatusOr<absl::Time> MilestoneManager::EffectiveAt(absl::string_view field,
+                                                         const google::protobuf::Timestamp& given) {
+  absl::Time now = now_();
+  if (given.seconds() == 0 && given.nanos() == 0) {
+    return now;
+  }
+  absl::Time t = FromTimestamp(given);
+  if (t > now + kClockSkew) {
+    return InvalidField(
+        field, absl::StrCat("must not be in the future, got ",
+                            absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone())));
+  }
+  if (t < absl::FromCivil(absl::CivilDay(1900, 1, 1), absl::UTCTimeZone())) {
+    return InvalidField(field, "must not be before 1900");
+  }
+  return t;
+}
+
+absl::StatusOr<std::vector<v1::Milestone>> MilestoneManager::Create(
+    const Caller& caller, absl::Time deadline, const std::string& parent,
+    const std::vector<const v1::CreateMilestoneRequest*>& requests, const std::string& request_id,
+    const google::protobuf::Message& body, const std::string& method) {
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", parent));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", parent));
+  if (requests.empty()) {
+    return InvalidField("requests", "must not be empty");
+  }
+  if (requests.size() > kMaxBatch) {
+    return InvalidField("requests",
+                        absl::StrCat("at most ", kMaxBatch, " per batch, got ", requests.size()));
+  }
+  // Validate everything before asking plan-service anything.
+  std::vector<NewMilestone> rows;
+  std::vector<int64_t> activity_ids;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const v1::CreateMilestoneRequest& r = *requests[i];
+    std::string prefix = requests.size() == 1 && method == "CreateMilestone"
+                             ? "milestone"
+                             : absl::StrCat("requests[", i, "].milestone");
+    const v1::Milestone& m = r.milestone();
+    if (!r.parent().empty() && r.parent() != parent) {
+      return InvalidField(absl::StrCat("requests[", i, "].parent"),
+                          absl::StrCat("must be empty or ", parent));
+    }
+    if (m.activity().empty()) {
+      return InvalidField(Path(prefix, "activity"), "must not be empty");
+    }
+    GT_ASSIGN_OR_RETURN(int64_t activity_id,
+                        ParseActivity(Path(prefix, "activity"), m.activity(), plan));
+    GT_RETURN_IF_ERROR(RequiredText(prefix, "title", m.title(), kMaxTitle));
+    GT_RETURN_IF_ERROR(MaxText(prefix, "lead_officer", m.lead_officer(), 500));
+    GT_RETURN_IF_ERROR(MaxText(prefix, "directorate", m.directorate(), 100));
+    if (m.ordinal() < 0) {
+      return InvalidField(Path(prefix, "ordinal"), "must not be negative");
+    }
+    GT_RETURN_IF_ERROR(
+        ValidateOptionalDate(Path(prefix, "baseline_deadline"), m.baseline_deadline()));
+    GT_RETURN_IF_ERROR(
+        ValidateOptionalDate(Path(prefix, "current_deadline"), m.current_deadline()));
+    GT_RETURN_IF_ERROR(KnownEnum(prefix, "status", m.status(), v1::MilestoneStatus_descriptor()));
+    int32_t status = m.status() == v1::MILESTONE_STATUS_UNSPECIFIED ? v1::NOT_STARTED : m.status();
+    GT_RETURN_IF_ERROR(CheckProgress(prefix, status, m.percent_complete(), m.latest_comment(),
+                                     m.percent_complete() != 0));
+    std::string effective_field = requests.size() == 1 && method == "CreateMilestone"
+                                      ? "effective_at"
+                                      : absl::StrCat("requests[", i, "].effective_at");
+    GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt(effective_field, r.effective_at()));
+    bool reported =
+        status != v1::NOT_STARTED || m.percent_complete() != 0 || !m.latest_comment().empty();
+    if (!reported && !r.has_effective_at()) {
+      // A plain "not started" creation holds from the beginning: officers'
+      // backdated updates (e.g. for last quarter) must outrank it.
+      effective = Never();
+    }
+
+    NewMilestone n;
+    n.row.activity_id = activity_id;
+    n.row.ordinal = m.ordinal();
+    n.row.title = m.title();
+    n.row.lead_officer = m.lead_officer();
+    n.row.directorate = m.directorate();
+    n.row.baseline_deadline =
+        m.baseline_deadline().empty() ? m.current_deadline() : m.baseline_deadline();
+    UpdateRow created;
+    created.kind = v1::CREATED;
+    created.status = status;
+    created.percent_complete = status == v1::COMPLETED ? 100 : m.percent_complete();
+    created.comment = m.latest_comment();
+    created.effective_at = effective;
+    created.request_id = request_id;
+    created.recorded_by = caller.subject;
+    n.history.push_back(created);
+    if (!m.current_deadline().empty() && m.current_deadline() != n.row.baseline_deadline) {
+      std::string reason_field = requests.size() == 1 && method == "CreateMilestone"
+                                     ? "revision_reason"
+                                     : absl::StrCat("requests[", i, "].revision_reason");
+      GT_RETURN_IF_ERROR(RequiredText("", reason_field, r.revision_reason(), kMaxReason));
+      UpdateRow revision;
+      revision.kind = v1::DEADLINE_REVISION;
+      revision.status = status;
+      revision.previous_deadline = n.row.baseline_deadline;
+      revision.new_deadline = m.current_deadline();
+      revision.reason = r.revision_reason();
+      revision.effective_at = effective;
+      revision.request_id = request_id;
+      revision.recorded_by = caller.subject;
+      n.history.push_back(revision);
+    }
+    activity_ids.push_back(activity_id);
+    rows.push_back(std::move(n));
+  }
+
+  GT_ASSIGN_OR_RETURN(auto places, activities_.Activities(caller, deadline, plan));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto it = places.find(activity_ids[i]);
+    if (it == places.end()) {
+      return NotFound("activity", ActivityName(plan, activity_ids[i]));
+    }
+    rows[i].row.outcome_id = it->second.outcome_id;
+    rows[i].row.priority_id = it->second.priority_id;
+    rows[i].row.priority_position = it->second.priority_position;
+    rows[i].row.outcome_position = it->second.outcome_position;
+    rows[i].row.activity_position = it->second.activity_position;
+  }
+
+  std::optional<RequestKey> key;
+  if (!request_id.empty()) {
+    GT_ASSIGN_OR_RETURN(key, MakeRequestKey(plan.organisation, request_id, method, body));
+  }
+  absl::CivilDay today = Today(now_());
+  auto encode = [&](const std::vector<MilestoneRow>& created) {
+    v1::BatchCreateMilestonesResponse response;
+    for (const MilestoneRow& row : created) {
+      *response.add_milestones() = ToProto(plan, row, today);
+    }
+    return response.SerializeAsString();
+  };
+  GT_ASSIGN_OR_RETURN(auto result, repository_.CreateMilestones(plan, std::move(rows),
+                                                                key ? &*key : nullptr, encode));
+  v1::BatchCreateMilestonesResponse response;
+  if (result.replayed.has_value()) {
+    response.ParseFromString(*result.replayed);
+  } else {
+    response.ParseFromString(encode(result.value));
+  }
+  return std::vector<v1::Milestone>(response.milestones().begin(), response.milestones().end());
+}
+
+absl::StatusOr<v1::Milestone> MilestoneManager::CreateMilestone(
+    const Caller& caller, absl::Time deadline, const v1::CreateMilestoneRequest& request) {
+  v1::CreateMilestoneRequest body = request;
+  body.clear_request_id();
+  GT_ASSIGN_OR_RETURN(auto created, Create(caller, deadline, request.parent(), {&request},
+                                           request.request_id(), body, "CreateMilestone"));
+  return created.front();
+}
+
+absl::StatusOr<v1::BatchCreateMilestonesResponse> MilestoneManager::BatchCreateMilestones(
+    const Caller& caller, absl::Time deadline, const v1::BatchCreateMilestonesRequest& request) {
+  std::vector<const v1::CreateMilestoneRequest*> requests;
+  for (const auto& r : request.requests()) {
+    requests.push_back(&r);
+  }
+  v1::BatchCreateMilestonesRequest body = request;
+  body.clear_request_id();
+  GT_ASSIGN_OR_RETURN(auto created, Create(caller, deadline, request.parent(), requests,
+                                           request.request_id(), body, "BatchCreateMilestones"));
+  v1::BatchCreateMilestonesResponse response;
+  for (auto& m : created) {
+    *response.add_milestones() = std::move(m);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Milestone> MilestoneManager::GetMilestone(
+    const Caller& caller, const v1::GetMilestoneRequest& request) {
+  GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
+  GT_ASSIGN_OR_RETURN(MilestoneRow row, repository_.GetMilestone(key));
+  return ToProto(key.plan, row, Today(now_()));
+}
+
+absl::StatusOr<v1::ListMilestonesResponse> MilestoneManager::ListMilestones(
+    const Caller& caller, const v1::ListMilestonesRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 100, 1000));
+  MilestoneFilter filter;
+  if (!request.activity().empty()) {
+    GT_ASSIGN_OR_RETURN(filter.activity_id, ParseActivity("activity", request.activity(), plan));
+  }
+  for (int i = 0; i < request.statuses_size(); ++i) {
+    GT_RETURN_IF_ERROR(KnownEnum("", absl::StrCat("statuses[", i, "]"), request.statuses(i),
+                                 v1::MilestoneStatus_descriptor()));
+    filter.statuses.insert(request.statuses(i));
+  }
+  if (!request.overdue_at().empty()) {
+    GT_ASSIGN_OR_RETURN(filter.overdue_at, ParseDate("overdue_at", request.overdue_at()));
+  }
+  GT_RETURN_IF_ERROR(ValidateOptionalDate("deadline_from", request.deadline_from()));
+  GT_RETURN_IF_ERROR(ValidateOptionalDate("deadline_to", request.deadline_to()));
+  filter.directorate = request.directorate();
+  filter.lead_officer = request.lead_officer();
+  filter.deadline_from = request.deadline_from();
+  filter.deadline_to = request.deadline_to();
+
+  v1::ListMilestonesRequest shape = request;
+  shape.clear_page_size();
+  shape.clear_page_token();
+  uint64_t fp = Fingerprint({"milestones", shape.SerializeAsString()});
+  GT_ASSIGN_OR_RETURN(std::string cursor_text, DecodePageToken(request.page_token(), fp));
+  OrderCursor after;
+  if (!cursor_text.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(cursor_text, ',');
+    bool ok = parts.size() == 6;
+    for (size_t i = 0; ok && i < 6; ++i) {
+      ok = absl::SimpleAtoi(parts[i], &after.values[i]);
+    }
+    if (!ok) {
+      return InvalidField("page_token", "is not a token this list returned");
+    }
+  }
+  GT_ASSIGN_OR_RETURN(auto rows, repository_.ListMilestones(plan, filter, after, size + 1));
+  v1::ListMilestonesResponse response;
+  if (static_cast<int>(rows.size()) > size) {
+    rows.resize(size);
+    OrderCursor last = CursorOf(rows.back());
+    response.set_next_page_token(EncodePageToken(
+        fp, absl::StrCat(last.values[0], ",", last.values[1], ",", last.values[2], ",",
+                         last.values[3], ",", last.values[4], ",", last.values[5])));
+  }
+  absl::CivilDay day = filter.overdue_at.value_or(Today(now_()));
+  for (const MilestoneRow& row : rows) {
+    *response.add_milestones() = ToProto(plan, row, day);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
+    const Caller& caller, const v1::UpdateMilestoneRequest& request) {
+  const v1::Milestone& update = request.milestone();
+  GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "milestone.name", update.name()));
+  std::vector<std::string> paths(request.update_mask().paths().begin(),
+                                 request.update_mask().paths().end());
+  if (paths.empty() || (paths.size() == 1 && paths[0] == "*")) {
+    paths = {"title", "ordinal", "lead_officer", "directorate"};
+  }
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string& p = paths[i];
+    if (p != "title" && p != "ordinal" && p != "lead_officer" && p != "directorate") {
+      std::string hint = p == "status" || p == "percent_complete" || p == "latest_comment"
+                             ? " (progress changes only through UpdateMilestoneProgress)"
+                         : p == "current_deadline" || p == "baseline_deadline"
+                             ? " (deadlines change only through ReviseDeadline)"
+                             : "";
+      return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
+                          absl::StrCat("'", p,
+                                       "' is not an updatable field of Milestone; use "
+                                       "title, ordinal, lead_officer, directorate",
+                                       hint));
+    }
+  }
+  GT_ASSIGN_OR_RETURN(MilestoneRow row, repository_.EditMilestone(key, [&](MilestoneRow& current) {
+    GT_RETURN_IF_ERROR(CheckEtag("milestone.etag", update.etag(), key, current.version));
+    for (const std::string& p : paths) {
+      if (p == "title") {
+        current.title = update.title();
+      } else if (p == "ordinal") {
+        current.ordinal = update.ordinal();
+      } else if (p == "lead_officer") {
+        current.lead_officer = update.lead_officer();
+      } else {
+        current.directorate = update.directorate();
+      }
+    }
+    GT_RETURN_IF_ERROR(RequiredText("milestone", "title", current.title, kMaxTitle));
+    GT_RETURN_IF_ERROR(MaxText("milestone", "lead_officer", current.lead_officer, 500));
+    GT_RETURN_IF_ERROR(MaxText("milestone", "directorate", current.directorate, 100));
+    if (current.ordinal < 0) {
+      return InvalidField("milestone.ordinal", "must not be negative");
+    }
+    return absl::OkStatus();
+  }));
+  return ToProto(key.plan, row, Today(now_()));
+}
+
+absl::Status MilestoneManager::DeleteMilestone(const Caller& caller,
+                                               const v1::DeleteMilestoneRequest& request) {
+  GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
+  return repository_.DeleteMilestone(key, [&](const MilestoneRow& current) {
+    return CheckEtag("etag", request.etag(), key, current.version);
+  });
+}
+
+absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestoneProgress(
+    const Caller& caller, const v1::UpdateMilestoneProgressRequest& request) {
+  GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
+  if (request.status() == v1::MILESTONE_STATUS_UNSPECIFIED) {
+    return InvalidField("status",
+                        "must be set: NOT_STARTED, ON_TARGET, DELAYED, COMPLETED, "
+                        "DEFERRED or CANCELLED");
+  }
+  GT_RETURN_IF_ERROR(KnownEnum("", "status", request.status(), v1::MilestoneStatus_descriptor()));
+  int32_t percent = request.has_percent_complete()      ? request.percent_complete()
+                    : request.status() == v1::COMPLETED ? 100
+                                                        : 0;
+  GT_RETURN_IF_ERROR(CheckProgress("", request.status(), percent, request.comment(),
+                                   request.has_percent_complete()));
+  GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));
+  std::optional<RequestKey> rk;
+  if (!request.request_id().empty()) {
+    v1::UpdateMilestoneProgressRequest body = request;
+    body.clear_request_id();
+    GT_ASSIGN_OR_RETURN(rk, MakeRequestKey(key.plan.organisation, request.request_id(),
+                                           "UpdateMilestoneProgress", body));
+  }
+  absl::CivilDay today = Today(now_());
+  GT_ASSIGN_OR_RETURN(
+      auto result,
+      repository_.RecordUpdate(
+          key, rk ? &*rk : nullptr,
+          [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+            GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
+            UpdateRow u;
+            u.kind = v1::PROGRESS;
+            u.status = request.status();
+            // Omitted percent: COMPLETED is 100, NOT_STARTED 0, otherwise as it was.
+            u.percent_complete = request.has_percent_complete()        ? request.percent_complete()
+                                 : request.status() == v1::COMPLETED   ? 100
+                                 : request.status() == v1::NOT_STARTED ? 0
+                                                                       : current.percent_complete;
+            u.comment = request.comment();
+            u.effective_at = effective;
+            u.request_id = request.request_id();
+            u.recorded_by = caller.subject;
+            return u;
+          },
+          [&](const RecordedUpdate& recorded) {
+            return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
+          }));
+  v1::Milestone response;
+  if (result.replayed.has_value()) {
+    response.ParseFromString(*result.replayed);
+    return response;
+  }
+  on_commit_(key.plan, result.value.update);
+  return ToProto(key.plan, result.value.milestone, today);
+}
+
+absl::StatusOr<v1::Milestone> MilestoneManager::ReviseDeadline(
+    const Caller& caller, const v1::ReviseDeadlineRequest& request) {
+  GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
+  if (request.new_deadline().empty()) {
+    return InvalidField("new_deadline", "must not be empty");
+  }
+  GT_RETURN_IF_ERROR(ParseDate("new_deadline", request.new_deadline()).status());
+  GT_RETURN_IF_ERROR(RequiredText("", "reason", request.reason(), kMaxReason));
+  GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));
+  std::optional<RequestKey> rk;
+  if (!request.request_id().empty()) {
+    v1::ReviseDeadlineRequest body = request;
+    body.clear_request_id();
+    GT_ASSIGN_OR_RETURN(
+        rk, MakeRequestKey(key.plan.organisation, request.request_id(), "ReviseDeadline", body));
+  }
+  absl::CivilDay today = Today(now_());
+  GT_ASSIGN_OR_RETURN(
+      auto result,
+      repository_.RecordUpdate(
+          key, rk ? &*rk : nullptr,
+          [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+            GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
+            if (request.new_deadline() == current.current_deadline) {
+              return InvalidField("new_deadline", absl::StrCat("is already the current deadline (",
+                                                               current.current_deadline, ")"));
+            }
+            UpdateRow u;
+            u.kind = v1::DEADLINE_REVISION;
+            u.status = current.status;
+            u.percent_complete = current.percent_complete;
+            u.previous_deadline = current.current_deadline;
+            u.new_deadline = request.new_deadline();
+            u.reason = request.reason();
+            u.effective_at = effective;
+            u.request_id = request.request_id();
+            u.recorded_by = caller.subject;
+            return u;
+          },
+          [&](const RecordedUpdate& recorded) {
+            return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
+          }));
+  v1::Milestone response;
+  if (result.replayed.has_value()) {
+    response.ParseFromString(*result.replayed);
+    return response;
+  }
+  on_commit_(key.plan, result.value.update);
+  return ToProto(key.plan, result.value.milestone, today);
+}
+
+absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestoneUpdates(
+    const Caller& caller, const v1::ListMilestoneUpdatesRequest& request) {
+  PlanRef plan;
+  std::optional<int64_t> milestone_id;
+  auto as_milestone = ParseMilestone("parent", request.parent());
+  if (as_milestone.ok()) {
+    plan = as_milestone->plan;
+    milestone_id = as_milestone->id;
+  } else {
+    auto as_plan = ParsePlan("parent", request.parent());
+    if (!as_plan.ok()) {
+      return InvalidField("parent", absl::StrCat("must be a milestone or a plan name, got '",
+                                                 request.parent().substr(0, 200), "'"));
+    }
+    plan = *as_plan;
+  }
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation,
+                                       milestone_id ? "milestone" : "plan", request.parent()));
+  GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 100, 1000));
+  uint64_t fp = Fingerprint({"updates", request.parent(), request.oldest_first() ? "1" : "0"});
+  GT_ASSIGN_OR_RETURN(std::string cursor, DecodePageToken(request.page_token(), fp));
+  int64_t after = request.oldest_first() ? 0 : INT64_MAX;
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
+    return InvalidField("page_token", "is not a token this list returned");
+  }
+  GT_ASSIGN_OR_RETURN(auto rows, repository_.ListUpdates(plan, milestone_id, after,
+                                                         request.oldest_first(), size + 1));
+  v1::ListMilestoneUpdatesResponse response;
+  if (static_cast<int>(rows.size()) > size) {
+    rows.resize(size);
+    response.set_next_page_token(EncodePageToken(fp, absl::StrCat(rows.back().update_id)));
+  }
+  for (const UpdateRow& row : rows) {
+    *response.add_updates() = ToProto(plan, row);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsOf(
+    const Caller& caller, const v1::GetMilestonesAsOfRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  if (request.as_of().empty()) {
+    return InvalidField("as_of", "must not be empty");
+  }
+  GT_ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate("as_of", request.as_of()));
+  GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 1000, 10000));
+  std::optional<absl::Time> published;
+  if (request.has_published_at()) {
+    published = FromTimestamp(request.published_at());
+  }
+  uint64_t fp = Fingerprint(
+      {"asof", request.parent(), request.as_of(), request.published_at().SerializeAsString()});
+  GT_ASSIGN_OR_RETURN(std::string cursor, DecodePageToken(request.page_token(), fp));
+  size_t offset = 0;
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &offset)) {
+    return InvalidField("page_token", "is not a token this list returned");
+  }
+  // Everything effective up to the end of the as_of day.
+  absl::Time end_of_day = absl::FromCivil(day + 1, absl::UTCTimeZone());
+  GT_ASSIGN_OR_RETURN(auto rows, repository_.StateAsOf(plan, end_of_day, published));
+  v1::GetMilestonesAsOfResponse response;
+  for (size_t i = offset; i < rows.size() && i < offset + size; ++i) {
+    *response.add_milestones() = ToProto(plan, rows[i], day);
+  }
+  if (offset + size < rows.size()) {
+    response.set_next_page_token(EncodePageToken(fp, absl::StrCat(offset + size)));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
+    const Caller& caller, const v1::CountOverdueRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  absl::CivilDay day = Today(now_());
+  if (!request.as_of().empty()) {
+    GT_ASSIGN_OR_RETURN(day, ParseDate("as_of", request.as_of()));
+  }
+  GT_RETURN_IF_ERROR(KnownEnum("", "group_by", request.group_by(), v1::Grouping_descriptor()));
+  if (request.group_by() == v1::BY_LEAD_MEMBER) {
+    return InvalidField("group_by",
+                        "BY_LEAD_MEMBER is a property of activities; use "
+                        "BY_DIRECTORATE, BY_PRIORITY, BY_OUTCOME or BY_LEAD_OFFICER");
+  }
+  GT_ASSIGN_OR_RETURN(
+      auto rows,
+      repository_.StateAsOf(plan, absl::FromCivil(day + 1, absl::UTCTimeZone()), std::nullopt));
+  std::map<std::string, v1::OverdueCount> groups;
+  v1::CountOverdueResponse response;
+  for (const MilestoneRow& row : rows) {
+    std::string key;
+    switch (request.group_by()) {
+      case v1::BY_PRIORITY:
+        key = PriorityName(plan, row.priority_id);
+        break;
+      case v1::BY_OUTCOME:
+        key = OutcomeName(plan, row.outcome_id);
+        break;
+      case v1::BY_LEAD_OFFICER:
+        key = row.lead_officer;
+        break;
+      case v1::BY_DIRECTORATE:
+        key = row.directorate;
+        break;
+      default:
+        key = "";
+    }
+    v1::OverdueCount& group = groups[key];
+    group.set_key(key);
+    group.set_milestones(group.milestones() + 1);
+    if (IsOverdue(row.current_deadline, row.status, day)) {
+      group.set_overdue(group.overdue() + 1);
+      response.set_total_overdue(response.total_overdue() + 1);
+    }
+    if (IsOverdue(row.baseline_deadline, row.status, day)) {
+      group.set_overdue_against_baseline(group.overdue_against_baseline() + 1);
+      response.set_total_overdue_against_baseline(response.total_overdue_against_baseline() + 1);
+    }
+  }
+  for (auto& [key, group] : groups) {
+    *response.add_counts() = std::move(group);
+  }
+  return response;
+}
+
+absl::StatusOr<PlanRef> MilestoneManager::WatchTarget(
+    const Caller& caller, const v1::WatchMilestoneUpdatesRequest& request) {
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  if (request.start_after_sequence() < 0) {
+    return InvalidField("start_after_sequence", "must not be negative");
+  }
+  return plan;
+}
+
+absl::StatusOr<std::vector<v1::MilestoneUpdate>> MilestoneManager::UpdatesAfter(const PlanRef& plan,
+                                                                                int64_t sequence,
+                                                                                int limit) {
+  GT_ASSIGN_OR_RETURN(auto rows,
+                      repository_.ListUpdates(plan, std::nullopt, sequence, true, limit));
+  std::vector<v1::MilestoneUpdate> out;
+  out.reserve(rows.size());
+  for (const UpdateRow& row : rows) {
+    out.push_back(ToProto(plan, row));
+  }
+  return out;
+}
+
+}  // namespace gt::milestone

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "activity_directory.h"
+#include "goldenthread/v1/milestone.pb.h"
+#include "gt/identity.h"
+#include "milestone_repository.h"
+
+namespace gt::milestone {
+
+// Told of every committed history row (not replays), after the commit.
+using CommitListener = std::function<void(const PlanRef&, const UpdateRow&)>;
+
+// The rules of milestone-service: validation, organisation scoping, the
+// progress rules (COMPLETED means 100%, DELAYED needs its explanation, no
+// updates from the future), idempotency keys, etags, as-of reconstruction
+// and overdue counting. No gRPC, no SQL.
+class MilestoneManager {
+ public:
+  MilestoneManager(MilestoneRepository& repository, ActivityDirectory& activities,
+                   CommitListener on_commit, std::function<absl::Time()> now = absl::Now)
+      : repository_(repository),
+        activities_(activities),
+        on_commit_(std::move(on_commit)),
+        now_(std::move(now)) {}
+
+  absl::StatusOr<goldenthread::v1::Milestone> CreateMilestone(
+      const Caller& caller, absl::Time deadline,
+      const goldenthread::v1::CreateMilestoneRequest& request);
+  absl::StatusOr<goldenthread::v1::BatchCreateMilestonesResponse> BatchCreateMilestones(
+      const Caller& caller, absl::Time deadline,
+      const goldenthread::v1::BatchCreateMilestonesRequest& request);
+  absl::StatusOr<goldenthread::v1::Milestone> GetMilestone(
+      const Caller& caller, const goldenthread::v1::GetMilestoneRequest& request);
+  absl::StatusOr<goldenthread::v1::ListMilestonesResponse> ListMilestones(
+      const Caller& caller, const goldenthread::v1::ListMilestonesRequest& request);
+  absl::StatusOr<goldenthread::v1::Milestone> UpdateMilestone(
+      const Caller& caller, const goldenthread::v1::UpdateMilestoneRequest& request);
+  absl::Status DeleteMilestone(const Caller& caller,
+                               const goldenthread::v1::DeleteMilestoneRequest& request);
+
+  absl::StatusOr<goldenthread::v1::Milestone> UpdateMilestoneProgress(
+      const Caller& caller, const goldenthread::v1::UpdateMilestoneProgressRequest& request);
+  absl::StatusOr<goldenthread::v1::Milestone> ReviseDeadline(
+      const Caller& caller, const goldenthread::v1::ReviseDeadlineRequest& request);
+  absl::StatusOr<goldenthread::v1::ListMilestoneUpdatesResponse> ListMilestoneUpdates(
+      const Caller& caller, const goldenthread::v1::ListMilestoneUpdatesRequest& request);
+
+  absl::StatusOr<goldenthread::v1::GetMilestonesAsOfResponse> GetMilestonesAsOf(
+      const Caller& caller, const goldenthread::v1::GetMilestonesAsOfRequest& request);
+  absl::StatusOr<goldenthread::v1::CountOverdueResponse> CountOverdue(
+      const Caller& caller, const goldenthread::v1::CountOverdueRequest& request);
+
+  // Validates a watch and returns the plan to subscribe to.
+  absl::StatusOr<PlanRef> WatchTarget(
+      const Caller& caller, const goldenthread::v1::WatchMilestoneUpdatesRequest& request);
+  // History after a position, oldest first, for resuming watchers.
+  absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> UpdatesAfter(const PlanRef& plan,
+                                                                              int64_t sequence,
+                                                                              int limit);
+
+ private:
+  absl::StatusOr<std::vector<goldenthread::v1::Milestone>> Create(
+      const Caller& caller, absl::Time deadline, const std::string& parent,
+      const std::vector<const goldenthread::v1::CreateMilestoneRequest*>& requests,
+      const std::string& request_id, const google::protobuf::Message& body,
+      const std::string& method);
+  absl::StatusOr<MilestoneKey> Scoped(const Caller& caller, absl::string_view field,
+                                      absl::string_view name);
+  absl::StatusOr<absl::Time> EffectiveAt(absl::string_view field,
+                                         const google::protobuf::Timestamp& given);
+
+  MilestoneRepository& repository_;
+  ActivityDirectory& activities_;
+  CommitListener on_commit_;
+  std::function<absl::Time()> now_;
+};
+
+}  // namespace gt::milestone

@@ -1,0 +1,112 @@
+#include "milestone_metrics.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "absl/time/clock.h"
+#include "goldenthread/v1/common.pb.h"
+#include "gt/dates.h"
+#include "prometheus/family.h"
+
+namespace gt::milestone {
+
+namespace v1 = goldenthread::v1;
+
+namespace {
+
+prometheus::MetricFamily Gauge(const char* name, const char* help) {
+  prometheus::MetricFamily family;
+  family.name = name;
+  family.help = help;
+  family.type = prometheus::MetricType::Gauge;
+  return family;
+}
+
+void AddSample(prometheus::MetricFamily& family,
+               std::vector<prometheus::ClientMetric::Label> labels, double value) {
+  prometheus::ClientMetric metric;
+  // Sorted by name, as the registry's own families print them.
+  std::sort(labels.begin(), labels.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  metric.label = std::move(labels);
+  metric.gauge.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+bool IsOpen(int32_t status) {
+  return status != v1::COMPLETED && status != v1::DEFERRED && status != v1::CANCELLED;
+}
+
+}  // namespace
+
+MilestoneMetrics::MilestoneMetrics(prometheus::Registry& registry, MilestoneRepository& repository)
+    : repository_(repository) {
+  auto& family = prometheus::BuildCounter()
+                     .Name("goldenthread_milestone_updates_total")
+                     .Help("Progress updates committed, by the status they reported")
+                     .Register(registry);
+  for (int status = v1::NOT_STARTED; status <= v1::CANCELLED; ++status) {
+    updates_[status] = &family.Add({{"status", v1::MilestoneStatus_Name(status)}});
+  }
+}
+
+void MilestoneMetrics::CountUpdate(int32_t status) {
+  if (status >= v1::NOT_STARTED && status <= v1::CANCELLED) {
+    updates_[status]->Increment();
+  }
+}
+
+std::vector<prometheus::MetricFamily> MilestoneMetrics::Collect() const {
+  absl::Time start = absl::Now();
+  auto rows = repository_.Scrape(TodayUtc());
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+
+  auto overdue = Gauge("goldenthread_milestones_overdue",
+                       "Milestones past their current deadline and not completed, deferred or "
+                       "cancelled, computed at scrape time");
+  auto totals = Gauge("goldenthread_milestones_total", "Milestones by reported status");
+  auto last = Gauge("goldenthread_milestone_last_update_timestamp_seconds",
+                    "Unix time of the latest change to any milestone of the plan");
+  auto scrape = Gauge("goldenthread_milestone_scrape_seconds",
+                      "Time the database took to answer this scrape's query");
+  auto success = Gauge("goldenthread_milestone_scrape_success",
+                       "1 when this scrape's query answered, 0 when the database did not");
+  AddSample(scrape, {}, seconds);
+  AddSample(success, {}, rows.ok() ? 1 : 0);
+  if (rows.ok()) {
+    std::map<std::tuple<std::string, std::string, std::string>, int64_t> by_directorate;
+    std::map<std::tuple<std::string, std::string, int32_t>, int64_t> by_status;
+    std::map<std::pair<std::string, std::string>, absl::Time> latest;
+    for (const ScrapeRow& row : *rows) {
+      auto& count = by_directorate[{row.organisation, row.plan, row.directorate}];
+      if (IsOpen(row.status)) {
+        count += row.overdue;
+      }
+      by_status[{row.organisation, row.plan, row.status}] += row.milestones;
+      auto& when = latest[{row.organisation, row.plan}];
+      when = std::max(when, row.last_update);
+    }
+    for (const auto& [key, count] : by_directorate) {
+      AddSample(overdue,
+                {{"organisation", std::get<0>(key)},
+                 {"plan", std::get<1>(key)},
+                 {"directorate", std::get<2>(key)}},
+                static_cast<double>(count));
+    }
+    for (const auto& [key, count] : by_status) {
+      AddSample(totals,
+                {{"organisation", std::get<0>(key)},
+                 {"plan", std::get<1>(key)},
+                 {"status", v1::MilestoneStatus_Name(std::get<2>(key))}},
+                static_cast<double>(count));
+    }
+    for (const auto& [key, when] : latest) {
+      AddSample(last, {{"organisation", key.first}, {"plan", key.second}},
+                absl::ToDoubleSeconds(when - absl::UnixEpoch()));
+    }
+  }
+  return {overdue, totals, last, scrape, success};
+}
+
+}  // namespace gt::milestone

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "gt/idempotency.h"
+#include "milestone_model.h"
+
+namespace gt::milestone {
+
+struct MilestoneFilter {
+  std::optional<int64_t> activity_id;
+  std::set<int32_t> statuses;
+  std::optional<absl::CivilDay> overdue_at;
+  std::string directorate;
+  std::string lead_officer;
+  std::string deadline_from;
+  std::string deadline_to;
+};
+
+// Position in document order: (priority, outcome, activity positions,
+// activity id, ordinal, id).
+struct OrderCursor {
+  int64_t values[6] = {-1, 0, 0, 0, 0, 0};
+  bool empty() const { return values[0] < 0; }
+};
+OrderCursor CursorOf(const MilestoneRow& row);
+
+// A new milestone and the history rows that give its first state.
+struct NewMilestone {
+  MilestoneRow row;                // identity, baseline, positions
+  std::vector<UpdateRow> history;  // CREATED (+ DEADLINE_REVISION)
+};
+
+// An idempotent write's answer, or the first answer when it is a repeat.
+template <typename T>
+struct WriteResult {
+  T value;
+  std::optional<std::string> replayed;  // serialized first response
+};
+
+struct RecordedUpdate {
+  MilestoneRow milestone;
+  UpdateRow update;
+};
+
+// One group of the metrics scrape.
+struct ScrapeRow {
+  std::string organisation, plan, directorate;
+  int32_t status = 0;
+  int64_t milestones = 0;
+  int64_t overdue = 0;  // current deadline before today (open statuses only)
+  absl::Time last_update;
+};
+
+// Storage of milestone-service. Every call is scoped by organisation and plan.
+class MilestoneRepository {
+ public:
+  virtual ~MilestoneRepository() = default;
+
+  // All in one transaction. `encode` makes the response stored for the
+  // request id (when given).
+  virtual absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> CreateMilestones(
+      const PlanRef& plan, std::vector<NewMilestone> milestones, const RequestKey* request,
+      const std::function<std::string(const std::vector<MilestoneRow>&)>& encode) = 0;
+
+  virtual absl::StatusOr<MilestoneRow> GetMilestone(const MilestoneKey& key) = 0;
+  virtual absl::StatusOr<std::vector<MilestoneRow>> ListMilestones(const PlanRef& plan,
+                                                                   const MilestoneFilter& filter,
+                                                                   const OrderCursor& after,
+                                                                   int limit) = 0;
+  // Descriptive fields only; `mutate` sees the current row under a lock.
+  virtual absl::StatusOr<MilestoneRow> EditMilestone(
+      const MilestoneKey& key, const std::function<absl::Status(MilestoneRow&)>& mutate) = 0;
+  virtual absl::Status DeleteMilestone(
+      const MilestoneKey& key, const std::function<absl::Status(const MilestoneRow&)>& check) = 0;
+
+  // Locks the milestone, returns the first answer when the request id was
+  // seen, else lets `decide` turn the current state into a history row,
+  // appends it and folds it into the current row, in one transaction.
+  virtual absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
+      const MilestoneKey& key, const RequestKey* request,
+      const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
+      const std::function<std::string(const RecordedUpdate&)>& encode) = 0;
+
+  // History of one milestone (milestone_id set) or of the plan.
+  virtual absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,
+                                                             std::optional<int64_t> milestone_id,
+                                                             int64_t after_update_id,
+                                                             bool oldest_first, int limit) = 0;
+
+  // Every milestone of the plan as it stood at `effective_before` (history
+  // rows effective before it), counting only rows recorded before
+  // `recorded_before` when set; milestones in document order.
+  virtual absl::StatusOr<std::vector<MilestoneRow>> StateAsOf(
+      const PlanRef& plan, absl::Time effective_before,
+      std::optional<absl::Time> recorded_before) = 0;
+
+  // For the gauges, computed at scrape time across all organisations.
+  virtual absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay today) = 0;
+};
+
+}  // namespace gt::milestone

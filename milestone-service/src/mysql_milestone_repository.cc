@@ -1,0 +1,570 @@
+#include "mysql_milestone_repository.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <istream>
+#include <memory>
+#include <sstream>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "gt/dates.h"
+#include "gt/sql_util.h"
+#include "gt/status.h"
+
+namespace gt::milestone {
+
+namespace v1 = goldenthread::v1;
+using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+namespace {
+
+constexpr char kMilestoneColumns[] =
+    "milestone_id, activity_id, outcome_id, priority_id, priority_position, outcome_position, "
+    "activity_position, ordinal, title, lead_officer, directorate, baseline_deadline, "
+    "current_deadline, status, percent_complete, latest_comment, completed_date, "
+    "revision_count, progress_effective_at, deadline_effective_at, version, create_time, "
+    "update_time";
+
+constexpr char kUpdateColumns[] =
+    "update_id, milestone_id, kind, status, percent_complete, comment, previous_deadline, "
+    "new_deadline, reason, effective_at, recorded_at, request_id, recorded_by";
+
+// Time as stored: microseconds, the column's precision.
+absl::Time Micros(absl::Time t) { return absl::FromUnixMicros(absl::ToUnixMicros(t)); }
+
+MilestoneRow ReadMilestone(sql::ResultSet& rs) {
+  MilestoneRow row;
+  int i = 1;
+  row.id = rs.getInt64(i++);
+  row.activity_id = rs.getInt64(i++);
+  row.outcome_id = rs.getInt64(i++);
+  row.priority_id = rs.getInt64(i++);
+  row.priority_position = rs.getInt(i++);
+  row.outcome_position = rs.getInt(i++);
+  row.activity_position = rs.getInt(i++);
+  row.ordinal = rs.getInt(i++);
+  row.title = rs.getString(i++);
+  row.lead_officer = rs.getString(i++);
+  row.directorate = rs.getString(i++);
+  row.baseline_deadline = GetNullableString(rs, i++);
+  row.current_deadline = GetNullableString(rs, i++);
+  row.status = rs.getInt(i++);
+  row.percent_complete = rs.getInt(i++);
+  row.latest_comment = rs.getString(i++);
+  row.completed_date = GetNullableString(rs, i++);
+  row.revision_count = rs.getInt(i++);
+  row.progress_effective_at = ParseDbTime(rs.getString(i++));
+  row.deadline_effective_at = ParseDbTime(rs.getString(i++));
+  row.version = rs.getInt64(i++);
+  row.create_time = ParseDbTime(rs.getString(i++));
+  row.update_time = ParseDbTime(rs.getString(i++));
+  return row;
+}
+
+UpdateRow ReadUpdate(sql::ResultSet& rs) {
+  UpdateRow u;
+  int i = 1;
+  u.update_id = rs.getInt64(i++);
+  u.milestone_id = rs.getInt64(i++);
+  u.kind = static_cast<v1::UpdateKind>(rs.getInt(i++));
+  u.status = rs.getInt(i++);
+  u.percent_complete = rs.getInt(i++);
+  u.comment = rs.getString(i++);
+  u.previous_deadline = GetNullableString(rs, i++);
+  u.new_deadline = GetNullableString(rs, i++);
+  u.reason = rs.getString(i++);
+  u.effective_at = ParseDbTime(rs.getString(i++));
+  u.recorded_at = ParseDbTime(rs.getString(i++));
+  u.request_id = rs.getString(i++);
+  u.recorded_by = rs.getString(i++);
+  return u;
+}
+
+int64_t LastInsertId(sql::Connection& c) {
+  std::unique_ptr<sql::Statement> st(c.createStatement());
+  Rows rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
+  rs->next();
+  return rs->getInt64(1);
+}
+
+// Appends a history row; returns its id.
+int64_t InsertUpdate(sql::Connection& c, const PlanRef& plan, const UpdateRow& u) {
+  Stmt st(c.prepareStatement(
+      "INSERT INTO milestone_updates (org_id, plan_id, milestone_id, kind, status, "
+      "percent_complete, comment, previous_deadline, new_deadline, reason, effective_at, "
+      "recorded_at, request_id, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  int i = 1;
+  st->setString(i++, plan.organisation);
+  st->setString(i++, plan.plan);
+  st->setInt64(i++, u.milestone_id);
+  st->setInt(i++, u.kind);
+  st->setInt(i++, u.status);
+  st->setInt(i++, u.percent_complete);
+  st->setString(i++, u.comment);
+  BindNullableString(*st, i++, u.previous_deadline);
+  BindNullableString(*st, i++, u.new_deadline);
+  st->setString(i++, u.reason);
+  st->setString(i++, FormatDbTime(u.effective_at));
+  st->setString(i++, FormatDbTime(u.recorded_at));
+  st->setString(i++, u.request_id);
+  st->setString(i++, u.recorded_by);
+  st->executeUpdate();
+  return LastInsertId(c);
+}
+
+// Writes the folded state of a row back.
+void StoreState(sql::Connection& c, const PlanRef& plan, const MilestoneRow& row) {
+  Stmt st(c.prepareStatement(
+      "UPDATE milestones SET current_deadline = ?, status = ?, percent_complete = ?, "
+      "latest_comment = ?, completed_date = ?, revision_count = ?, progress_effective_at = ?, "
+      "deadline_effective_at = ?, version = ?, update_time = ? "
+      "WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
+  int i = 1;
+  BindNullableString(*st, i++, row.current_deadline);
+  st->setInt(i++, row.status);
+  st->setInt(i++, row.percent_complete);
+  st->setString(i++, row.latest_comment);
+  BindNullableString(*st, i++, row.completed_date);
+  st->setInt(i++, row.revision_count);
+  st->setString(i++, FormatDbTime(row.progress_effective_at));
+  st->setString(i++, FormatDbTime(row.deadline_effective_at));
+  st->setInt64(i++, row.version);
+  st->setString(i++, FormatDbTime(row.update_time));
+  st->setString(i++, plan.organisation);
+  st->setString(i++, plan.plan);
+  st->setInt64(i++, row.id);
+  st->executeUpdate();
+}
+
+absl::StatusOr<MilestoneRow> LoadMilestone(sql::Connection& c, const MilestoneKey& key,
+                                           bool for_update) {
+  Stmt st(c.prepareStatement(absl::StrCat(
+      "SELECT ", kMilestoneColumns,
+      " FROM milestones WHERE org_id = ? AND plan_id = ? AND milestone_id = ? AND delete_time "
+      "IS NULL",
+      for_update ? " FOR UPDATE" : "")));
+  st->setString(1, key.plan.organisation);
+  st->setString(2, key.plan.plan);
+  st->setInt64(3, key.id);
+  Rows rs(st->executeQuery());
+  if (!rs->next()) {
+    return NotFound("milestone", MilestoneName(key.plan, key.id));
+  }
+  return ReadMilestone(*rs);
+}
+
+// The stored answer of a request id, if any (READ COMMITTED: sees commits of
+// concurrent duplicates).
+absl::StatusOr<std::optional<std::string>> PreviousAnswer(sql::Connection& c,
+                                                          const RequestKey& key) {
+  Stmt st(c.prepareStatement(
+      "SELECT method, request_hash, response FROM request_log WHERE org_id = ? AND "
+      "request_id = ?"));
+  st->setString(1, key.organisation);
+  st->setString(2, key.request_id);
+  Rows rs(st->executeQuery());
+  if (!rs->next()) {
+    return std::optional<std::string>();
+  }
+  if (rs->getString(1) != key.method || rs->getString(2) != key.request_hash) {
+    return InvalidField("request_id", absl::StrCat("'", key.request_id,
+                                                   "' was already used for a different request; "
+                                                   "use a new request_id for a new request"));
+  }
+  std::unique_ptr<std::istream> blob(rs->getBlob(3));
+  std::stringstream content;
+  content << blob->rdbuf();
+  return std::optional<std::string>(content.str());
+}
+
+absl::Status StoreAnswer(sql::Connection& c, const RequestKey& key, const std::string& response) {
+  std::istringstream stream(response);
+  Stmt st(c.prepareStatement(
+      "INSERT INTO request_log (org_id, request_id, method, request_hash, response, create_time) "
+      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"));
+  st->setString(1, key.organisation);
+  st->setString(2, key.request_id);
+  st->setString(3, key.method);
+  st->setString(4, key.request_hash);
+  st->setBlob(5, &stream);
+  try {
+    st->executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == 1062) {
+      // The same id is being used by a concurrent call on another resource.
+      return absl::AbortedError(
+          absl::StrCat("request_id '", key.request_id, "' is in use by another call; retry"));
+    }
+    throw;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+OrderCursor CursorOf(const MilestoneRow& row) {
+  OrderCursor c;
+  c.values[0] = row.priority_position;
+  c.values[1] = row.outcome_position;
+  c.values[2] = row.activity_position;
+  c.values[3] = row.activity_id;
+  c.values[4] = row.ordinal;
+  c.values[5] = row.id;
+  return c;
+}
+
+absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository::CreateMilestones(
+    const PlanRef& plan, std::vector<NewMilestone> milestones, const RequestKey* request,
+    const std::function<std::string(const std::vector<MilestoneRow>&)>& encode) {
+  WriteResult<std::vector<MilestoneRow>> result;
+  GT_RETURN_IF_ERROR(RunTransaction(
+      pool_, absl::Now() + absl::Minutes(2), "CreateMilestones",
+      [&](sql::Connection& c) -> absl::Status {
+        result.value.clear();
+        if (request != nullptr) {
+          GT_ASSIGN_OR_RETURN(result.replayed, PreviousAnswer(c, *request));
+          if (result.replayed.has_value()) {
+            return absl::OkStatus();
+          }
+        }
+        Stmt ins(c.prepareStatement(
+            "INSERT INTO milestones (org_id, plan_id, activity_id, outcome_id, priority_id, "
+            "priority_position, outcome_position, activity_position, ordinal, title, lead_officer, "
+            "directorate, baseline_deadline, current_deadline, status, percent_complete, "
+            "latest_comment, completed_date, revision_count, progress_effective_at, "
+            "deadline_effective_at, version, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, "
+            "?, "
+            "?, ?, ?, ?, ?, ?, NULL, 1, 0, '', NULL, 0, ?, ?, 1, ?, ?)"));
+        absl::Time now = Micros(absl::Now());
+        for (NewMilestone& m : milestones) {
+          MilestoneRow& row = m.row;
+          int i = 1;
+          ins->setString(i++, plan.organisation);
+          ins->setString(i++, plan.plan);
+          ins->setInt64(i++, row.activity_id);
+          ins->setInt64(i++, row.outcome_id);
+          ins->setInt64(i++, row.priority_id);
+          ins->setInt(i++, row.priority_position);
+          ins->setInt(i++, row.outcome_position);
+          ins->setInt(i++, row.activity_position);
+          ins->setInt(i++, row.ordinal);
+          ins->setString(i++, row.title);
+          ins->setString(i++, row.lead_officer);
+          ins->setString(i++, row.directorate);
+          BindNullableString(*ins, i++, row.baseline_deadline);
+          ins->setString(i++, FormatDbTime(Never()));
+          ins->setString(i++, FormatDbTime(Never()));
+          ins->setString(i++, FormatDbTime(now));
+          ins->setString(i++, FormatDbTime(now));
+          ins->executeUpdate();
+          row.id = LastInsertId(c);
+          row.create_time = now;
+          row = Initial(row);
+          for (UpdateRow& u : m.history) {
+            u.milestone_id = row.id;
+            u.recorded_at = now;
+            u.update_id = InsertUpdate(c, plan, u);
+            Apply(u, row);
+          }
+          row.version = 1;
+          row.update_time = now;
+          StoreState(c, plan, row);
+          result.value.push_back(row);
+        }
+        if (request != nullptr) {
+          GT_RETURN_IF_ERROR(StoreAnswer(c, *request, encode(result.value)));
+        }
+        return absl::OkStatus();
+      }));
+  return result;
+}
+
+absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::GetMilestone(const MilestoneKey& key) {
+  MilestoneRow row;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetMilestone", [&](sql::Connection& c) {
+    GT_ASSIGN_OR_RETURN(row, LoadMilestone(c, key, false));
+    return absl::OkStatus();
+  }));
+  return row;
+}
+
+absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMilestones(
+    const PlanRef& plan, const MilestoneFilter& filter, const OrderCursor& after, int limit) {
+  std::vector<MilestoneRow> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMilestones", [&](sql::Connection& c) {
+    // Fixed clauses chosen by which filters are set; every value is bound.
+    std::string query = absl::StrCat("SELECT ", kMilestoneColumns,
+                                     " FROM milestones WHERE org_id = ? AND plan_id = ? AND "
+                                     "delete_time IS NULL");
+    if (filter.activity_id.has_value()) {
+      absl::StrAppend(&query, " AND activity_id = ?");
+    }
+    if (!filter.statuses.empty()) {
+      absl::StrAppend(&query, " AND status IN ",
+                      PlaceholderRows(1, static_cast<int>(filter.statuses.size())));
+    }
+    if (filter.overdue_at.has_value()) {
+      absl::StrAppend(&query, " AND current_deadline < ? AND status NOT IN (4, 5, 6)");
+    }
+    if (!filter.directorate.empty()) {
+      absl::StrAppend(&query, " AND directorate = ?");
+    }
+    if (!filter.lead_officer.empty()) {
+      absl::StrAppend(&query, " AND lead_officer = ?");
+    }
+    if (!filter.deadline_from.empty()) {
+      absl::StrAppend(&query, " AND current_deadline >= ?");
+    }
+    if (!filter.deadline_to.empty()) {
+      absl::StrAppend(&query, " AND current_deadline <= ?");
+    }
+    if (!after.empty()) {
+      absl::StrAppend(&query,
+                      " AND (priority_position, outcome_position, activity_position, "
+                      "activity_id, ordinal, milestone_id) > (?, ?, ?, ?, ?, ?)");
+    }
+    absl::StrAppend(&query,
+                    " ORDER BY priority_position, outcome_position, activity_position, "
+                    "activity_id, ordinal, milestone_id LIMIT ?");
+    Stmt st(c.prepareStatement(query));
+    int i = 1;
+    st->setString(i++, plan.organisation);
+    st->setString(i++, plan.plan);
+    if (filter.activity_id.has_value()) {
+      st->setInt64(i++, *filter.activity_id);
+    }
+    for (int32_t status : filter.statuses) {
+      st->setInt(i++, status);
+    }
+    if (filter.overdue_at.has_value()) {
+      st->setString(i++, FormatDate(*filter.overdue_at));
+    }
+    if (!filter.directorate.empty()) {
+      st->setString(i++, filter.directorate);
+    }
+    if (!filter.lead_officer.empty()) {
+      st->setString(i++, filter.lead_officer);
+    }
+    if (!filter.deadline_from.empty()) {
+      st->setString(i++, filter.deadline_from);
+    }
+    if (!filter.deadline_to.empty()) {
+      st->setString(i++, filter.deadline_to);
+    }
+    if (!after.empty()) {
+      for (int64_t v : after.values) {
+        st->setInt64(i++, v);
+      }
+    }
+    st->setInt(i++, limit);
+    Rows rs(st->executeQuery());
+    while (rs->next()) {
+      out.push_back(ReadMilestone(*rs));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::EditMilestone(
+    const MilestoneKey& key, const std::function<absl::Status(MilestoneRow&)>& mutate) {
+  MilestoneRow row;
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "EditMilestone", [&](sql::Connection& c) {
+    GT_ASSIGN_OR_RETURN(row, LoadMilestone(c, key, true));
+    GT_RETURN_IF_ERROR(mutate(row));
+    row.version++;
+    row.update_time = Micros(absl::Now());
+    Stmt st(c.prepareStatement(
+        "UPDATE milestones SET title = ?, ordinal = ?, lead_officer = ?, directorate = ?, "
+        "version = ?, update_time = ? WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
+    st->setString(1, row.title);
+    st->setInt(2, row.ordinal);
+    st->setString(3, row.lead_officer);
+    st->setString(4, row.directorate);
+    st->setInt64(5, row.version);
+    st->setString(6, FormatDbTime(row.update_time));
+    st->setString(7, key.plan.organisation);
+    st->setString(8, key.plan.plan);
+    st->setInt64(9, key.id);
+    st->executeUpdate();
+    return absl::OkStatus();
+  }));
+  return row;
+}
+
+absl::Status MysqlMilestoneRepository::DeleteMilestone(
+    const MilestoneKey& key, const std::function<absl::Status(const MilestoneRow&)>& check) {
+  return RunTransaction(pool_, Deadline(), "DeleteMilestone", [&](sql::Connection& c) {
+    GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
+    GT_RETURN_IF_ERROR(check(row));
+    Stmt st(c.prepareStatement(
+        "UPDATE milestones SET delete_time = ?, version = version + 1 WHERE org_id = ? AND "
+        "plan_id = ? AND milestone_id = ?"));
+    st->setString(1, FormatDbTime(Micros(absl::Now())));
+    st->setString(2, key.plan.organisation);
+    st->setString(3, key.plan.plan);
+    st->setInt64(4, key.id);
+    st->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpdate(
+    const MilestoneKey& key, const RequestKey* request,
+    const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
+    const std::function<std::string(const RecordedUpdate&)>& encode) {
+  WriteResult<RecordedUpdate> result;
+  GT_RETURN_IF_ERROR(
+      RunTransaction(pool_, Deadline(), "RecordUpdate", [&](sql::Connection& c) -> absl::Status {
+        // The row lock serialises writers of this milestone, so a repeat of a
+        // request id sees the first one's committed answer below.
+        GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
+        if (request != nullptr) {
+          GT_ASSIGN_OR_RETURN(result.replayed, PreviousAnswer(c, *request));
+          if (result.replayed.has_value()) {
+            return absl::OkStatus();
+          }
+        }
+        GT_ASSIGN_OR_RETURN(UpdateRow update, decide(row));
+        update.milestone_id = key.id;
+        update.recorded_at = Micros(absl::Now());
+        update.effective_at = Micros(update.effective_at);
+        update.update_id = InsertUpdate(c, key.plan, update);
+        Apply(update, row);
+        row.version++;
+        row.update_time = update.recorded_at;
+        StoreState(c, key.plan, row);
+        result.value = RecordedUpdate{row, update};
+        if (request != nullptr) {
+          GT_RETURN_IF_ERROR(StoreAnswer(c, *request, encode(result.value)));
+        }
+        return absl::OkStatus();
+      }));
+  return result;
+}
+
+absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
+    const PlanRef& plan, std::optional<int64_t> milestone_id, int64_t after_update_id,
+    bool oldest_first, int limit) {
+  std::vector<UpdateRow> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListUpdates", [&](sql::Connection& c) {
+    if (milestone_id.has_value()) {
+      // History outlives deletion, but a milestone that never existed is
+      // NOT_FOUND rather than an empty history.
+      Stmt exists(c.prepareStatement(
+          "SELECT 1 FROM milestones WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
+      exists->setString(1, plan.organisation);
+      exists->setString(2, plan.plan);
+      exists->setInt64(3, *milestone_id);
+      if (!Rows(exists->executeQuery())->next()) {
+        return NotFound("milestone", MilestoneName(plan, *milestone_id));
+      }
+    }
+    std::string query = absl::StrCat("SELECT ", kUpdateColumns,
+                                     " FROM milestone_updates WHERE org_id = ? AND plan_id = ?");
+    if (milestone_id.has_value()) {
+      absl::StrAppend(&query, " AND milestone_id = ?");
+    }
+    absl::StrAppend(&query, oldest_first ? " AND update_id > ? ORDER BY update_id LIMIT ?"
+                                         : " AND update_id < ? ORDER BY update_id DESC LIMIT ?");
+    Stmt st(c.prepareStatement(query));
+    int i = 1;
+    st->setString(i++, plan.organisation);
+    st->setString(i++, plan.plan);
+    if (milestone_id.has_value()) {
+      st->setInt64(i++, *milestone_id);
+    }
+    st->setInt64(i++, after_update_id);
+    st->setInt(i++, limit);
+    Rows rs(st->executeQuery());
+    while (rs->next()) {
+      out.push_back(ReadUpdate(*rs));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
+    const PlanRef& plan, absl::Time effective_before, std::optional<absl::Time> recorded_before) {
+  std::vector<MilestoneRow> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "StateAsOf", [&](sql::Connection& c) {
+    // Milestones that existed then: created before publication, not deleted
+    // before it (without a publication instant: not deleted now).
+    std::string published = recorded_before.has_value() ? FormatDbTime(*recorded_before) : "";
+    Stmt ms(c.prepareStatement(absl::StrCat(
+        "SELECT ", kMilestoneColumns, " FROM milestones WHERE org_id = ? AND plan_id = ? AND ",
+        recorded_before.has_value()
+            ? "create_time < ? AND (delete_time IS NULL OR delete_time >= ?)"
+            : "delete_time IS NULL",
+        " ORDER BY priority_position, outcome_position, activity_position, activity_id, "
+        "ordinal, milestone_id")));
+    ms->setString(1, plan.organisation);
+    ms->setString(2, plan.plan);
+    if (recorded_before.has_value()) {
+      ms->setString(3, published);
+      ms->setString(4, published);
+    }
+    Rows rs(ms->executeQuery());
+    std::unordered_map<int64_t, size_t> index;
+    while (rs->next()) {
+      MilestoneRow row = Initial(ReadMilestone(*rs));
+      index[row.id] = out.size();
+      out.push_back(std::move(row));
+    }
+    Stmt hs(c.prepareStatement(absl::StrCat(
+        "SELECT ", kUpdateColumns,
+        " FROM milestone_updates WHERE org_id = ? AND plan_id = ? AND effective_at < ?",
+        recorded_before.has_value() ? " AND recorded_at < ?" : "",
+        " ORDER BY milestone_id, effective_at, update_id")));
+    hs->setString(1, plan.organisation);
+    hs->setString(2, plan.plan);
+    hs->setString(3, FormatDbTime(effective_before));
+    if (recorded_before.has_value()) {
+      hs->setString(4, published);
+    }
+    Rows hrs(hs->executeQuery());
+    while (hrs->next()) {
+      UpdateRow u = ReadUpdate(*hrs);
+      auto it = index.find(u.milestone_id);
+      if (it != index.end()) {
+        Apply(u, out[it->second]);
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::Scrape(absl::CivilDay today) {
+  std::vector<ScrapeRow> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "Scrape", [&](sql::Connection& c) {
+    Stmt st(c.prepareStatement(
+        "SELECT org_id, plan_id, status, directorate, COUNT(*), "
+        "SUM(CASE WHEN current_deadline < ? THEN 1 ELSE 0 END), MAX(update_time) "
+        "FROM milestones WHERE delete_time IS NULL "
+        "GROUP BY org_id, plan_id, status, directorate"));
+    st->setString(1, FormatDate(today));
+    Rows rs(st->executeQuery());
+    while (rs->next()) {
+      ScrapeRow row;
+      row.organisation = rs->getString(1);
+      row.plan = rs->getString(2);
+      row.status = rs->getInt(3);
+      row.directorate = rs->getString(4);
+      row.milestones = rs->getInt64(5);
+      row.overdue = rs->getInt64(6);
+      row.last_update = ParseDbTime(rs->getString(7));
+      out.push_back(std::move(row));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace gt::milestone
