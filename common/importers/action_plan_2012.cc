@@ -24,7 +24,7 @@
 #include "common/importers/plan_builder.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -271,4 +271,4 @@ absl::StatusOr<ImportedPlan> ReadActionPlan2012(std::string_view text) {
   return ActionPlan2012Reader(**document).Read();
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -7,7 +7,7 @@
 #include "common/importers/date_util.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -447,4 +447,4 @@ ParsedActionTable ParseActionTable(const std::vector<ActionTableLine>& lines) {
   return out;
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

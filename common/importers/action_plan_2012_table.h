@@ -25,7 +25,7 @@
 
 #include "absl/time/civil_time.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 // One line of a table; blank lines are kept (with all cells empty) because
 // they break a title across a page.
@@ -72,4 +72,4 @@ struct Leads {
 };
 Leads ParseLeads(std::string_view text);
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -16,7 +16,7 @@
 #include "common/importers/plan_builder.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 absl::StatusOr<ImportedPlan> ReadCompletedActivities2007(std::string_view text) {
   absl::StatusOr<std::unique_ptr<Document>> document = PrepareDocument(text);
@@ -70,4 +70,4 @@ absl::StatusOr<ImportedPlan> ReadCompletedActivities2007(std::string_view text) 
   return std::move(b).Finish();
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -4,7 +4,7 @@
 
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 int DaysInMonth(int year, int month) {
@@ -141,4 +141,4 @@ std::vector<MonthYear> FindMonthYears(std::string_view s, bool two_digit_years) 
   return found;
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -9,7 +9,7 @@
 
 #include "absl/time/civil_time.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 std::string IsoDate(absl::CivilDay day);
 absl::CivilDay LastDayOfMonth(int year, int month);
@@ -37,4 +37,4 @@ struct MonthYear {
 // "March 2008", "end of June 2007", and with two_digit_years "June 12".
 std::vector<MonthYear> FindMonthYears(std::string_view s, bool two_digit_years);
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

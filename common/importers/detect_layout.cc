@@ -7,7 +7,7 @@
 #include "common/importers/importers.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 bool Contains(std::string_view line, std::string_view what) {
@@ -115,4 +115,4 @@ absl::StatusOr<ImportedPlan> ReadDocument(std::string_view text) {
       "2012/13 action plan, the 2017/18 monitoring report or the 2019-22 strategic plan");
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -18,7 +18,7 @@
 #include "goldenthread/v1/milestone.pb.h"
 #include "goldenthread/v1/plan.pb.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 struct ImportedMilestone {
   // Indices of the priority, outcome and activity in ImportedPlan::tree.
@@ -79,4 +79,4 @@ absl::StatusOr<ImportedPlan> ReadDocument(std::string_view text);
 // the note or reason, since their line numbers refer to that document.
 absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more);
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

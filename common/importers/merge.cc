@@ -11,7 +11,7 @@
 #include "common/importers/importers.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 using goldenthread::v1::Activity;
@@ -238,4 +238,4 @@ absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
   return absl::OkStatus();
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -23,7 +23,7 @@
 #include "common/importers/plan_builder.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 using Cells = std::vector<std::string_view>;
@@ -494,4 +494,4 @@ absl::StatusOr<ImportedPlan> ReadMonitoring2017(std::string_view text) {
   return Monitoring2017Reader(**document).Read();
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

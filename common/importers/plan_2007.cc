@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -150,4 +150,4 @@ std::vector<int> Plan2007Builder::KeyActivity(int number, const CodedLine& activ
   return {p, o, a};
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

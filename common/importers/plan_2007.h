@@ -10,7 +10,7 @@
 
 #include "common/importers/plan_builder.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 struct CodedLine {
   std::string_view code;
@@ -50,4 +50,4 @@ class Plan2007Builder {
   int outcome_ = -1;
 };
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

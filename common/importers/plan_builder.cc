@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -148,4 +148,4 @@ ImportedPlan PlanBuilder::Finish() && {
   return std::move(result_);
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

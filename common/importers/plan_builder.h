@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "common/importers/importers.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 // The text of a document, repaired to valid UTF-8 and split into lines.
 struct Document {
@@ -71,4 +71,4 @@ class PlanBuilder {
   int activity_count_ = 0;
 };
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -28,7 +28,7 @@
 #include "common/importers/plan_builder.h"
 #include "common/importers/text_util.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -266,4 +266,4 @@ absl::StatusOr<ImportedPlan> ReadStrategicPlan2019(std::string_view text) {
   return StrategicPlan2019Reader(**document).Read();
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 namespace {
 
 using goldenthread::v1::MilestoneStatus;
@@ -438,4 +438,4 @@ std::string Quote(std::string_view s) {
   return absl::StrCat("'", absl::string_view(s.data(), cut), "...'");
 }
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -9,7 +9,7 @@
 
 #include "goldenthread/v1/common.pb.h"
 
-namespace goldenthread::importers {
+namespace gt::importers {
 
 // Copy of `text` with every invalid UTF-8 sequence replaced by U+FFFD, so that
 // the proto string fields filled from it can be serialised. `*replaced`
@@ -85,4 +85,4 @@ bool CodeLess(std::string_view a, std::string_view b);
 // A short quotation of `s` for notes and errors.
 std::string Quote(std::string_view s);
 
-}  // namespace goldenthread::importers
+}  // namespace gt::importers

@@ -1,6 +1,9 @@
 // Service tests: the real plan-service over a real MariaDB database.
+#include <fstream>
 #include <set>
+#include <sstream>
 
+#include "common/importers/importers.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gt/test_http.h"
 #include "plan_service_fixture.h"
@@ -464,6 +467,78 @@ TEST_F(PlanApiTest, MetricsCountCallsByCode) {
             std::string::npos);
   EXPECT_NE(metrics.find("goldenthread_db_query_seconds_bucket{operation=\"GetPlan\""),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace gt::plan
+
+namespace gt::plan {
+namespace {
+
+std::string ReadSeed(const std::string& name) {
+  std::ifstream in(std::string(GT_SEEDS_DIR) + "/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Issue acceptance: the structure of the Strategic Plan 2017/18 monitoring
+// document goes in through ImportPlan and comes back from GetPlanTree
+// identical and in document order.
+TEST_F(PlanApiTest, Seed2017StructureRoundTripsThroughImportAndTree) {
+  auto read = importers::ReadMonitoring2017(ReadSeed("003_ec2567edfe30a260.txt"));
+  ASSERT_TRUE(read.ok()) << read.status();
+  const v1::PlanTree& document = read->tree;
+  v1::PlanTree imported = Import("th", "2017-18", document);
+  v1::GetPlanTreeRequest request;
+  request.set_name("organisations/th/plans/2017-18");
+  v1::PlanTree tree;
+  ASSERT_TRUE(Stub()->GetPlanTree(As("th").get(), request, &tree).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(imported, tree));
+
+  ASSERT_EQ(tree.priorities_size(), document.priorities_size());
+  int activities = 0;
+  for (int p = 0; p < document.priorities_size(); ++p) {
+    const auto& want_p = document.priorities(p);
+    const auto& got_p = tree.priorities(p);
+    EXPECT_EQ(got_p.code(), want_p.code());
+    EXPECT_EQ(got_p.title(), want_p.title());
+    ASSERT_EQ(got_p.outcomes_size(), want_p.outcomes_size());
+    for (int o = 0; o < want_p.outcomes_size(); ++o) {
+      const auto& want_o = want_p.outcomes(o);
+      const auto& got_o = got_p.outcomes(o);
+      EXPECT_EQ(got_o.code(), want_o.code());
+      EXPECT_EQ(got_o.title(), want_o.title());
+      ASSERT_EQ(got_o.activities_size(), want_o.activities_size());
+      for (int a = 0; a < want_o.activities_size(); ++a) {
+        const auto& want = want_o.activities(a);
+        const auto& got = got_o.activities(a);
+        EXPECT_EQ(got.code(), want.code());
+        EXPECT_EQ(got.title(), want.title());
+        EXPECT_EQ(got.lead_member(), want.lead_member());
+        EXPECT_EQ(got.deadline(), want.deadline());
+        EXPECT_EQ(got.reported_status(), want.reported_status());
+        EXPECT_EQ(got.reported_percent_complete(), want.reported_percent_complete());
+        EXPECT_EQ(got.reported_comment(), want.reported_comment());
+        EXPECT_EQ(got.position(), a);
+        ++activities;
+      }
+    }
+  }
+  // What a reader of the document counts: 3 priority outcomes, 50 activities,
+  // the first being 1.1.1 led by two cabinet members, due 31/03/18.
+  EXPECT_EQ(tree.priorities_size(), 3);
+  EXPECT_EQ(activities, 50);
+  const auto& first = tree.priorities(0).outcomes(0).activities(0);
+  EXPECT_EQ(first.code(), "1.1.1");
+  EXPECT_EQ(
+      first.lead_member(),
+      "Cabinet Member for Work and Economic Growth, Cabinet Member for Strategic Development");
+  EXPECT_EQ(first.deadline(), "2018-03-31");
+  EXPECT_EQ(first.reported_status(), v1::ON_TARGET);
+  EXPECT_EQ(first.reported_percent_complete(), 75);
+  EXPECT_EQ(tree.priorities(1).outcomes(3).activities(0).code(), "2.4.1");
+  EXPECT_EQ(tree.priorities(1).outcomes(3).activities(0).reported_status(), v1::DELAYED);
 }
 
 }  // namespace

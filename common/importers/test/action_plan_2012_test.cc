@@ -18,7 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 namespace {
 
 using ::goldenthread::v1::NOT_STARTED;
@@ -191,4 +191,4 @@ TEST_F(ActionPlan2012Test, NotesAndUnplacedLines) {
 }
 
 }  // namespace
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing

@@ -13,7 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 namespace {
 
 using ::goldenthread::v1::COMPLETED;
@@ -97,4 +97,4 @@ TEST_F(Completed2007Test, EveryLineIsPlaced) {
 }
 
 }  // namespace
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing

@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 namespace {
 
 using ::goldenthread::v1::COMPLETED;
@@ -163,4 +163,4 @@ TEST(MergeIntoTest, RefusesDifferentPeriods) {
 }
 
 }  // namespace
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing

@@ -17,7 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 namespace {
 
 using ::goldenthread::v1::COMPLETED;
@@ -272,4 +272,4 @@ TEST(Monitoring2017DamageTest, StrayLineIsReportedAndTheRowBelowKept) {
 }
 
 }  // namespace
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing

@@ -15,7 +15,7 @@
 #include "common/importers/test/seed_test_util.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 namespace {
 
 using Reader = std::function<absl::StatusOr<ImportedPlan>(std::string_view)>;
@@ -290,4 +290,4 @@ TEST(MutationTest, LongLinesAreReadInLinearTime) {
 }
 
 }  // namespace
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing

@@ -16,7 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 namespace {
 
 using ::goldenthread::v1::DELAYED;
@@ -149,4 +149,4 @@ TEST_F(Overdue2007Test, NotesAndUnplacedLines) {
 }
 
 }  // namespace
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing

@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace goldenthread::importers::testing {
+namespace gt::importers::testing {
 
 inline constexpr char kCompleted2007[] = "000_0fbffd0030868d04.txt";
 inline constexpr char kOverdue2007[] = "001_438444c0e1c0bfc6.txt";
@@ -187,4 +187,4 @@ inline void ExpectCodesUniqueUnderParents(const goldenthread::v1::PlanTree& tree
   }
 }
 
-}  // namespace goldenthread::importers::testing
+}  // namespace gt::importers::testing
