@@ -23,6 +23,9 @@ ABSL_FLAG(std::string, mysql_uri_file, gt::EnvOr("GT_MYSQL_URI_FILE", ""),
 ABSL_FLAG(int, mysql_pool_size, gt::EnvIntOr("GT_MYSQL_POOL_SIZE", 16),
           "Maximum open database connections (env GT_MYSQL_POOL_SIZE)");
 ABSL_FLAG(bool, migrate_only, false, "Apply database migrations and exit");
+ABSL_FLAG(int, database_wait_seconds, gt::EnvIntOr("GT_DATABASE_WAIT_SECONDS", 60),
+          "At start, how long to wait for an unreachable database before giving up (env "
+          "GT_DATABASE_WAIT_SECONDS)");
 ABSL_FLAG(int, shutdown_grace_seconds, gt::EnvIntOr("GT_SHUTDOWN_GRACE_SECONDS", 20),
           "On SIGTERM, how long in-flight calls may take to finish (env "
           "GT_SHUTDOWN_GRACE_SECONDS)");

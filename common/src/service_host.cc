@@ -45,6 +45,10 @@ absl::Status ServiceHost::Start() {
   // gRPC turns SO_REUSEPORT on; a stale server would then silently share our
   // port. We want "address in use" instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Long-lived client connections would pin each client to the replicas that
+  // existed when it connected; ageing them out lets new replicas take load.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   auto credentials =
@@ -86,8 +90,13 @@ absl::Status ServiceHost::Start() {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options_.bind_address,
                                                ":", options_.grpc_port, " (is the port in use?)"));
   }
-  // Start NOT_SERVING until readiness says otherwise.
+  // Start NOT_SERVING until readiness says otherwise. "liveness" says only
+  // that the process answers: a database outage must make the service
+  // unready, not get it restarted.
   SetServing(options_.readiness ? false : true);
+  if (auto* health = server_->GetHealthCheckService()) {
+    health->SetServingStatus(kLivenessService, true);
+  }
   if (options_.readiness) {
     readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   }
@@ -102,7 +111,8 @@ void ServiceHost::SetServing(bool serving) {
   if (health == nullptr) {
     return;
   }
-  health->SetServingStatus(serving);
+  // Not the name-less overload: it would also flip "liveness".
+  health->SetServingStatus("", serving);
   for (const std::string& service : options_.services) {
     health->SetServingStatus(service, serving);
   }

@@ -47,7 +47,18 @@ int RunServiceMain(
     pool_options.max_connections = absl::GetFlag(FLAGS_mysql_pool_size);
     pool_options.read_committed = spec.read_committed;
     pool = std::make_unique<ConnectionPool>(*uri, pool_options, host->registry());
-    absl::Status migrated = ApplyMigrations(*pool, *spec.migrations);
+    // The database may still be starting (a pod beside a fresh MySQL): wait
+    // for it a while rather than crash-loop.
+    absl::Status migrated;
+    absl::Time give_up = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_database_wait_seconds));
+    while (true) {
+      migrated = ApplyMigrations(*pool, *spec.migrations);
+      if (migrated.code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+        break;
+      }
+      LogError("database not reachable yet; retrying", {{"service", spec.name}});
+      absl::SleepFor(absl::Seconds(2));
+    }
     if (!migrated.ok()) {
       return fail(migrated);
     }

@@ -60,6 +60,8 @@ TEST(ServiceHost, HealthFollowsReadiness) {
   EXPECT_EQ(Check(host.grpc_port(), "goldenthread.v1.PlanService"), HealthCheckResponse::SERVING);
   ready = false;
   EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::NOT_SERVING; }));
+  // Liveness does not follow the database.
+  EXPECT_EQ(Check(host.grpc_port(), kLivenessService), HealthCheckResponse::SERVING);
 }
 
 TEST(ServiceHost, MetricsListEveryMethodAtZeroFromStart) {

@@ -17,6 +17,7 @@ ABSL_DECLARE_FLAG(std::string, mysql_uri);
 ABSL_DECLARE_FLAG(std::string, mysql_uri_file);
 ABSL_DECLARE_FLAG(int, mysql_pool_size);
 ABSL_DECLARE_FLAG(bool, migrate_only);
+ABSL_DECLARE_FLAG(int, database_wait_seconds);
 ABSL_DECLARE_FLAG(int, shutdown_grace_seconds);
 ABSL_DECLARE_FLAG(int, shutdown_delay_seconds);
 ABSL_DECLARE_FLAG(int, max_message_bytes);

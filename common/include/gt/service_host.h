@@ -20,6 +20,10 @@
 
 namespace gt {
 
+// grpc.health.v1 service name that is SERVING while the process runs (until
+// shutdown), whatever its database does: for liveness probes.
+inline constexpr char kLivenessService[] = "liveness";
+
 struct HostOptions {
   // "plan-service": names the process in logs.
   std::string name;
