@@ -27,6 +27,8 @@
 namespace gt::importers {
 namespace {
 
+constexpr char kUntitled[] = " (untitled in the document)";
+
 absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // "Strategic Action  Lead Member Lead Officer Directorate  Milestones and
@@ -160,10 +162,14 @@ class ActionPlan2012Reader {
     if (theme_ < 0 || b_.priority(theme_).code() != theme_code) {
       bool created = false;
       theme_ = b_.Priority(theme_code, &created);
+      if (created) {
+        // Every node needs a title; say plainly that the document has none.
+        b_.priority(theme_).set_title(absl::StrCat("Theme ", theme_code, kUntitled));
+      }
       b_.Note(number, absl::StrCat("strategic priority ", AsAbsl(code),
                                    created ? " comes before any theme heading; theme "
                                            : " is under another theme's heading; placed in theme ",
-                                   theme_code, created ? " synthesised with an empty title" : ""));
+                                   theme_code, created ? " synthesised, titled as untitled" : ""));
     }
     bool created = false;
     outcome_ = b_.Outcome(theme_, code, &created);
@@ -183,7 +189,8 @@ class ActionPlan2012Reader {
     in_measures_ = false;
     if (theme_ < 0) {
       theme_ = b_.Priority("1");
-      b_.Note(number, "table before any theme heading; theme 1 synthesised with an empty title");
+      b_.priority(theme_).set_title(absl::StrCat("Theme 1", kUntitled));
+      b_.Note(number, "table before any theme heading; theme 1 synthesised, titled as untitled");
     }
     if (outcome_ < 0 || table_started_) {
       // A page lost the "Strategic Priority N.N:" line above this table.
@@ -196,9 +203,10 @@ class ActionPlan2012Reader {
         code = absl::StrCat(b_.priority(theme_).code(), ".", minor++);
       }
       outcome_ = b_.Outcome(theme_, code);
+      b_.outcome(theme_, outcome_).set_title(absl::StrCat("Strategic Priority ", code, kUntitled));
       b_.Note(number, absl::StrCat("table with no 'Strategic Priority' line above it; strategic "
                                    "priority ",
-                                   code, " synthesised with an empty title"));
+                                   code, " synthesised, titled as untitled"));
     }
     table_started_ = true;
     in_table_ = true;

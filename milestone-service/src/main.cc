@@ -26,12 +26,10 @@ int main(int argc, char** argv) {
       "milestone-service: milestones, their progress history, deadline revisions and overdue "
       "tracking over gRPC. Flags fall back to GT_* environment variables.");
   absl::ParseCommandLine(argc, argv);
-  gt::ServiceSpec spec{"milestone-service",
-                       50052,
-                       9102,
-                       {"goldenthread.v1.MilestoneService"},
-                       &gt::MilestoneMigrations(),
-                       /*read_committed=*/true};
+  gt::ServiceSpec spec{
+      "milestone-service",        50052, 9102, {"goldenthread.v1.MilestoneService"},
+      &gt::MilestoneMigrations(),
+      /*read_committed=*/true};
   return gt::RunServiceMain(
       spec, [](gt::ConnectionPool* pool, gt::ServiceHost& host) -> absl::StatusOr<gt::Wiring> {
         using namespace gt::milestone;  // NOLINT: wiring of this service's own types

@@ -64,7 +64,7 @@ absl::Status CheckEtag(absl::string_view field, const std::string& etag, const M
   return absl::OkStatus();
 }
 
-absl::CivilDay Today(absl::Time now) { return absl::ToCivilDay(now, absl::UTCTimeZone()); }
+absl::CivilDay Today(absl::Time now) { return OverdueDayNow(now); }
 
 }  // namespace
 
@@ -549,6 +549,7 @@ absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
     const Caller& caller, const v1::CountOverdueRequest& request) {
   GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
   GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  // Without as_of: now, i.e. the close of yesterday.
   absl::CivilDay day = Today(now_());
   if (!request.as_of().empty()) {
     GT_ASSIGN_OR_RETURN(day, ParseDate("as_of", request.as_of()));

@@ -59,7 +59,7 @@ void MilestoneMetrics::CountUpdate(int32_t status) {
 
 std::vector<prometheus::MetricFamily> MilestoneMetrics::Collect() const {
   absl::Time start = absl::Now();
-  auto rows = repository_.Scrape(TodayUtc());
+  auto rows = repository_.Scrape(OverdueDayNow(absl::Now()));
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
 
   auto overdue = Gauge("goldenthread_milestones_overdue",

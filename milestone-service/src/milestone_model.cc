@@ -101,7 +101,11 @@ bool IsOverdue(const std::string& deadline, int32_t status, absl::CivilDay day) 
     return false;
   }
   auto parsed = ParseDate("deadline", deadline);
-  return parsed.ok() && *parsed < day;
+  return parsed.ok() && *parsed <= day;
+}
+
+absl::CivilDay OverdueDayNow(absl::Time now) {
+  return absl::ToCivilDay(now, absl::UTCTimeZone()) - 1;
 }
 
 v1::Milestone ToProto(const PlanRef& plan, const MilestoneRow& row, absl::CivilDay overdue_at) {

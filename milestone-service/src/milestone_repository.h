@@ -54,7 +54,7 @@ struct ScrapeRow {
   std::string organisation, plan, directorate;
   int32_t status = 0;
   int64_t milestones = 0;
-  int64_t overdue = 0;  // current deadline before today (open statuses only)
+  int64_t overdue = 0;  // current deadline on or before the given day
   absl::Time last_update;
 };
 
@@ -102,7 +102,7 @@ class MilestoneRepository {
       std::optional<absl::Time> recorded_before) = 0;
 
   // For the gauges, computed at scrape time across all organisations.
-  virtual absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay today) = 0;
+  virtual absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay day) = 0;
 };
 
 }  // namespace gt::milestone

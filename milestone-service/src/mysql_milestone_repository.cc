@@ -309,7 +309,7 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMileston
                       PlaceholderRows(1, static_cast<int>(filter.statuses.size())));
     }
     if (filter.overdue_at.has_value()) {
-      absl::StrAppend(&query, " AND current_deadline < ? AND status NOT IN (4, 5, 6)");
+      absl::StrAppend(&query, " AND current_deadline <= ? AND status NOT IN (4, 5, 6)");
     }
     if (!filter.directorate.empty()) {
       absl::StrAppend(&query, " AND directorate = ?");
@@ -541,15 +541,15 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
   return out;
 }
 
-absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::Scrape(absl::CivilDay today) {
+absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::Scrape(absl::CivilDay day) {
   std::vector<ScrapeRow> out;
   GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "Scrape", [&](sql::Connection& c) {
     Stmt st(c.prepareStatement(
         "SELECT org_id, plan_id, status, directorate, COUNT(*), "
-        "SUM(CASE WHEN current_deadline < ? THEN 1 ELSE 0 END), MAX(update_time) "
+        "SUM(CASE WHEN current_deadline <= ? THEN 1 ELSE 0 END), MAX(update_time) "
         "FROM milestones WHERE delete_time IS NULL "
         "GROUP BY org_id, plan_id, status, directorate"));
-    st->setString(1, FormatDate(today));
+    st->setString(1, FormatDate(day));
     Rows rs(st->executeQuery());
     while (rs->next()) {
       ScrapeRow row;

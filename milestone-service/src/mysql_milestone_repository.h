@@ -35,7 +35,7 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   absl::StatusOr<std::vector<MilestoneRow>> StateAsOf(
       const PlanRef& plan, absl::Time effective_before,
       std::optional<absl::Time> recorded_before) override;
-  absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay today) override;
+  absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay day) override;
 
  private:
   absl::Time Deadline() const { return absl::Now() + absl::Seconds(30); }

@@ -289,6 +289,15 @@ TEST_F(MilestoneServiceTest, RevisionsKeepTheBaselineAndAnswerBothOverdueQuestio
   EXPECT_FALSE(state.milestones(0).overdue());
   EXPECT_TRUE(state.milestones(0).overdue_against_baseline());
 
+  // The close of the deadline day is when a milestone becomes overdue.
+  as_of.set_as_of("2017-06-29");
+  ASSERT_TRUE(stub().GetMilestonesAsOf(MilestoneWorld::As("th").get(), as_of, &state).ok());
+  EXPECT_FALSE(state.milestones(0).overdue_against_baseline());
+  as_of.set_as_of("2017-06-30");
+  ASSERT_TRUE(stub().GetMilestonesAsOf(MilestoneWorld::As("th").get(), as_of, &state).ok());
+  EXPECT_TRUE(state.milestones(0).overdue_against_baseline());
+  EXPECT_FALSE(state.milestones(0).overdue());
+
   v1::CountOverdueRequest count;
   count.set_parent("organisations/th/plans/revise");
   count.set_as_of("2017-09-30");

@@ -169,7 +169,7 @@ TEST_F(ActionPlan2012Test, MilestoneCells) {
 TEST_F(ActionPlan2012Test, MissingPriorityAndMeasures) {
   const auto* synthesised = FindOutcome(plan_->tree, "1.3");
   ASSERT_NE(synthesised, nullptr);
-  EXPECT_EQ(synthesised->title(), "");
+  EXPECT_EQ(synthesised->title(), "Strategic Priority 1.3 (untitled in the document)");
   EXPECT_EQ(synthesised->activities(0).title(), "Work in partnership to improve our public realm");
   EXPECT_EQ(FindOutcome(plan_->tree, "4.4")->title(),
             "Keep vulnerable children, adults and families safer, minimising harm and neglect");
