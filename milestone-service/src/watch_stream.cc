@@ -23,6 +23,7 @@ WatchStream::WatchStream(UpdateBus& bus, MilestoneManager& manager, const PlanRe
       plan_(plan),
       key_(PlanName(plan)),
       state_(std::make_shared<State>()) {
+  live_++;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     state_->stream = this;
@@ -37,6 +38,9 @@ WatchStream::WatchStream(UpdateBus& bus, MilestoneManager& manager, const PlanRe
   // Subscribe before reading the backlog, so nothing committed in between is
   // missed; what arrives twice is dropped by sequence.
   bus_.Subscribe(key_, state_);
+  // Headers now tell the watcher it is subscribed: everything committed from
+  // here on reaches it.
+  StartSendInitialMetadata();
   if (start_after > 0) {
     std::thread([this, start_after] { ReadBacklog(start_after); }).detach();
   }

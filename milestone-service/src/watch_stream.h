@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -24,6 +25,10 @@ class WatchStream : public grpc::ServerWriteReactor<goldenthread::v1::MilestoneU
  public:
   WatchStream(UpdateBus& bus, MilestoneManager& manager, const PlanRef& plan, int64_t start_after,
               size_t capacity);
+
+  ~WatchStream() override { live_--; }
+  // Streams not yet deleted, for leak tests.
+  static int Live() { return live_.load(); }
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -61,6 +66,7 @@ class WatchStream : public grpc::ServerWriteReactor<goldenthread::v1::MilestoneU
   void RequestFinish(grpc::Status status);
   void ReadBacklog(int64_t start_after);
 
+  static inline std::atomic<int> live_{0};
   UpdateBus& bus_;
   MilestoneManager& manager_;
   const PlanRef plan_;
