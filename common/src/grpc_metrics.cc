@@ -158,7 +158,17 @@ void GrpcServerMetrics::PreRegister(const std::vector<std::string>& services) {
 
 GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& path, RpcType type) {
   std::lock_guard<std::mutex> lock(mu_);
-  return Register(path, TypeName(type));
+  auto it = methods_.find(path);
+  if (it != methods_.end()) {
+    return *it->second;
+  }
+  // Only methods the process knows get series of their own: any caller can
+  // send made-up method names, and each would otherwise add series forever.
+  size_t slash = path.rfind('/');
+  bool known = slash != std::string::npos && slash > 1 &&
+               google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+                   absl::StrCat(path.substr(1, slash - 1), ".", path.substr(slash + 1))) != nullptr;
+  return Register(known ? path : "/unknown/unknown", TypeName(type));
 }
 
 grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(

@@ -1,9 +1,12 @@
 #include "gt/service_host.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 #include "goldenthread/v1/plan.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -79,6 +82,41 @@ TEST(ServiceHost, MetricsListEveryMethodAtZeroFromStart) {
   }
   EXPECT_NE(metrics.find("grpc_code=\"InvalidArgument\""), std::string::npos);
   EXPECT_NE(metrics.find("grpc_server_handling_seconds_bucket"), std::string::npos);
+}
+
+TEST(ServiceHost, MadeUpMethodsShareOneSeries) {
+  std::atomic<bool> ready{true};
+  ServiceHost host(TestOptions(ready));
+  ASSERT_TRUE(host.Start().ok());
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(host.grpc_port()),
+                                     grpc::InsecureChannelCredentials());
+  for (const char* method : {"/x.Y/Z1", "/x.Y/Z2", "/evil/"}) {
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext context;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      status = s;
+      done = true;
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done; });
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+  EXPECT_EQ(Check(host.grpc_port()), HealthCheckResponse::SERVING);
+  std::string metrics = HttpGet(host.metrics_port(), "/metrics");
+  EXPECT_EQ(metrics.find("Z1"), std::string::npos);
+  EXPECT_NE(metrics.find("grpc_method=\"unknown\""), std::string::npos);
+  // Health is a known method and keeps a series of its own.
+  EXPECT_NE(metrics.find("grpc_method=\"Check\",grpc_service=\"grpc.health.v1.Health\""),
+            std::string::npos);
 }
 
 TEST(ServiceHost, TakenPortIsAClearError) {

@@ -1,0 +1,35 @@
+#include "gate.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gt/grpc_metrics.h"
+#include "gt/log.h"
+
+namespace gt::gateway {
+
+void LogCall(const CallLog& call) {
+  std::string latency = absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(call.latency));
+  std::string upstream = absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(call.upstream_latency));
+  std::string role =
+      call.identity != nullptr ? goldenthread::v1::Role_Name(call.identity->role) : std::string();
+  LogInfo("call", {{"method", call.method},
+                   {"code", GrpcServerMetrics::CodeName(static_cast<int>(call.code))},
+                   {"latency_ms", latency, true},
+                   {"request_id", call.request_id},
+                   {"organisation", call.identity != nullptr ? call.identity->organisation : ""},
+                   {"subject", call.identity != nullptr ? call.identity->subject : ""},
+                   {"role", role},
+                   {"backend", call.backend},
+                   {"upstream_ms", upstream, true}});
+}
+
+std::string ClientHeader(const grpc::ServerContextBase& context, absl::string_view key) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) {
+    return {};
+  }
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace gt::gateway

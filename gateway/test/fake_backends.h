@@ -1,0 +1,80 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "goldenthread/v1/milestone.grpc.pb.h"
+#include "goldenthread/v1/report.grpc.pb.h"
+#include "gt/sql_util.h"
+
+namespace gt::gateway::testing {
+
+// All values a backend received for a metadata key, joined with ",".
+inline std::string Received(const grpc::ServerContext& context, const std::string& key) {
+  std::vector<std::string> values;
+  auto range = context.client_metadata().equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    values.emplace_back(it->second.data(), it->second.size());
+  }
+  return absl::StrJoin(values, ",");
+}
+
+// A report-service stand-in that reports what reached it, so tests can see
+// exactly what the gateway forwards: the report header's fields carry the
+// metadata it received, generated_at carries the call's deadline.
+class EchoReportService final : public goldenthread::v1::ReportService::Service {
+ public:
+  grpc::Status GetEndOfYearReport(grpc::ServerContext* context,
+                                  const goldenthread::v1::ReportRequest* request,
+                                  goldenthread::v1::EndOfYearReport* response) override {
+    auto* h = response->mutable_header();
+    h->set_plan(request->plan());
+    h->set_organisation(Received(*context, "x-gt-organisation"));
+    h->set_title(Received(*context, "x-gt-role"));
+    h->set_plan_title(Received(*context, "x-gt-subject"));
+    h->set_as_of(Received(*context, "x-request-id"));
+    h->set_period_start(Received(*context, "authorization"));
+    h->set_period_end(Received(*context, "x-custom"));
+    *h->mutable_generated_at() = ToTimestamp(absl::FromChrono(context->deadline()));
+    context->AddTrailingMetadata("x-backend-trailer", "from-backend");
+    return grpc::Status::OK;
+  }
+};
+
+// A milestone-service stand-in: WatchMilestoneUpdates sends three updates
+// (or start_after_sequence of them, when set), then ends, or with a parent
+// ending in "/hold" stays open until cancelled.
+// GetMilestone answers the backends' own UNAVAILABLE.
+class StreamingMilestoneService final : public goldenthread::v1::MilestoneService::Service {
+ public:
+  grpc::Status WatchMilestoneUpdates(
+      grpc::ServerContext* context, const goldenthread::v1::WatchMilestoneUpdatesRequest* request,
+      grpc::ServerWriter<goldenthread::v1::MilestoneUpdate>* writer) override {
+    int64_t count = request->start_after_sequence() > 0 ? request->start_after_sequence() : 3;
+    for (int64_t i = 1; i <= count; ++i) {
+      goldenthread::v1::MilestoneUpdate update;
+      update.set_milestone(request->parent());
+      update.set_sequence(i);
+      writer->Write(update);
+    }
+    if (request->parent().size() > 5 &&
+        request->parent().substr(request->parent().size() - 5) == "/hold") {
+      while (!context->IsCancelled()) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      return grpc::Status::CANCELLED;
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetMilestone(grpc::ServerContext*, const goldenthread::v1::GetMilestoneRequest*,
+                            goldenthread::v1::Milestone*) override {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the database is unavailable; retry shortly");
+  }
+};
+
+}  // namespace gt::gateway::testing
