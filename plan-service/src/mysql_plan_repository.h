@@ -78,6 +78,9 @@ absl::StatusOr<goldenthread::v1::Plan> LoadPlan(sql::Connection& conn, const Pla
                                                 bool for_update);
 absl::StatusOr<goldenthread::v1::PlanTree> LoadTree(sql::Connection& conn, const PlanKey& key);
 void InsertPlan(sql::Connection& conn, const PlanKey& key, const goldenthread::v1::Plan& plan);
+// NOT_FOUND unless an item of key.kind.
+absl::StatusOr<ItemRow> LoadItem(sql::Connection& conn, const ItemKey& key, bool for_update);
+absl::Status DuplicateCode(const PlanKey& plan, const ItemRow& row);
 }  // namespace sqlrows
 
 }  // namespace gt::plan

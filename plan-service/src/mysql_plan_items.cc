@@ -1,0 +1,264 @@
+// Priorities, outcomes, activities and measures (one table), and measure
+// values.
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "gt/sql_util.h"
+#include "gt/status.h"
+#include "mysql_plan_repository.h"
+
+namespace gt::plan {
+
+using goldenthread::v1::MeasureValue;
+using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+using namespace sqlrows;  // NOLINT(google-build-using-namespace): this repository's own helpers
+
+absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateItem", [&](sql::Connection& c) {
+    if (row.parent_kind == ItemKind::kPlan) {
+      GT_RETURN_IF_ERROR(LoadPlan(c, plan, false).status());
+    } else {
+      GT_RETURN_IF_ERROR(
+          LoadItem(c, ItemKey{plan, row.parent_kind, row.parent_id}, false).status());
+    }
+    Stmt pos(c.prepareStatement(
+        "SELECT COALESCE(MAX(position) + 1, 0) FROM plan_items WHERE org_id = ? AND plan_id = ? "
+        "AND kind = ? AND parent_id = ?"));
+    pos->setString(1, plan.organisation);
+    pos->setString(2, plan.plan);
+    pos->setInt(3, static_cast<int>(row.kind));
+    pos->setInt64(4, row.parent_id);
+    Rows rs(pos->executeQuery());
+    rs->next();
+    row.position = rs->getInt(1);
+    GT_ASSIGN_OR_RETURN(row.id, AllocateIds(c, plan.organisation, 1));
+    row.version = 1;
+    Stmt ins(
+        c.prepareStatement(absl::StrCat("INSERT INTO plan_items (", kItemInsertColumns, ") VALUES ",
+                                        PlaceholderRows(1, kItemInsertColumnCount))));
+    BindItemInsert(*ins, 1, plan, row);
+    try {
+      ins->executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == 1062) {
+        return DuplicateCode(plan, row);
+      }
+      throw;
+    }
+    return absl::OkStatus();
+  }));
+  return row;
+}
+
+absl::StatusOr<ItemRow> MysqlPlanRepository::GetItem(const ItemKey& key) {
+  ItemRow out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetItem", [&](sql::Connection& c) {
+    GT_ASSIGN_OR_RETURN(out, LoadItem(c, key, false));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<ItemRow>> MysqlPlanRepository::ListItems(
+    const PlanKey& plan, ItemKind kind, const std::optional<ItemKey>& parent,
+    const ItemCursor& after, int limit) {
+  std::vector<ItemRow> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListItems", [&](sql::Connection& c) {
+    // The parent must exist: listing the children of a missing (or foreign)
+    // parent is NOT_FOUND, not an empty page.
+    if (!parent.has_value() || parent->kind == ItemKind::kPlan) {
+      GT_RETURN_IF_ERROR(LoadPlan(c, plan, false).status());
+    } else {
+      GT_RETURN_IF_ERROR(LoadItem(c, *parent, false).status());
+    }
+    bool by_parent = parent.has_value() && parent->kind != ItemKind::kPlan;
+    Stmt st(c.prepareStatement(absl::StrCat(
+        "SELECT ", kItemColumns, " FROM plan_items WHERE org_id = ? AND plan_id = ? AND kind = ?",
+        by_parent ? " AND parent_kind = ? AND parent_id = ?" : " AND ? >= 0 AND ? >= 0",
+        " AND (parent_id > ? OR (parent_id = ? AND (position > ? OR (position = ? AND "
+        "item_id > ?)))) ORDER BY parent_id, position, item_id LIMIT ?")));
+    int i = 1;
+    st->setString(i++, plan.organisation);
+    st->setString(i++, plan.plan);
+    st->setInt(i++, static_cast<int>(kind));
+    st->setInt(i++, by_parent ? static_cast<int>(parent->kind) : 0);
+    st->setInt64(i++, by_parent ? parent->id : 0);
+    st->setInt64(i++, after.parent_id);
+    st->setInt64(i++, after.parent_id);
+    st->setInt(i++, after.position);
+    st->setInt(i++, after.position);
+    st->setInt64(i++, after.id);
+    st->setInt(i++, limit);
+    Rows rs(st->executeQuery());
+    while (rs->next()) {
+      out.push_back(ReadItem(*rs));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<ItemRow> MysqlPlanRepository::UpdateItem(
+    const ItemKey& key, const std::function<absl::Status(ItemRow&)>& mutate) {
+  ItemRow row;
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "UpdateItem", [&](sql::Connection& c) {
+    GT_ASSIGN_OR_RETURN(row, LoadItem(c, key, true));
+    GT_RETURN_IF_ERROR(mutate(row));
+    Stmt st(c.prepareStatement(
+        "UPDATE plan_items SET code = ?, title = ?, position = ?, lead_member = ?, "
+        "lead_officer = ?, directorate = ?, deadline = ?, reported_status = ?, "
+        "reported_percent = ?, reported_comment = ?, unit = ?, direction = ?, baseline = ?, "
+        "target = ?, target_text = ?, version = version + 1 "
+        "WHERE org_id = ? AND plan_id = ? AND item_id = ?"));
+    int i = 1;
+    BindNullableString(*st, i++, row.code);
+    st->setString(i++, row.title);
+    st->setInt(i++, row.position);
+    st->setString(i++, row.lead_member);
+    st->setString(i++, row.lead_officer);
+    st->setString(i++, row.directorate);
+    BindNullableString(*st, i++, row.deadline);
+    st->setInt(i++, row.reported_status);
+    BindNullableInt(*st, i++, row.reported_percent);
+    st->setString(i++, row.reported_comment);
+    st->setString(i++, row.unit);
+    st->setInt(i++, row.direction);
+    BindNullableDouble(*st, i++, row.baseline);
+    BindNullableDouble(*st, i++, row.target);
+    st->setString(i++, row.target_text);
+    st->setString(i++, key.plan.organisation);
+    st->setString(i++, key.plan.plan);
+    st->setInt64(i++, key.id);
+    try {
+      st->executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == 1062) {
+        return DuplicateCode(key.plan, row);
+      }
+      throw;
+    }
+    row.version++;
+    return absl::OkStatus();
+  }));
+  return row;
+}
+
+absl::Status MysqlPlanRepository::DeleteItem(
+    const ItemKey& key, const std::function<absl::Status(const ItemRow&)>& check) {
+  return RunTransaction(pool_, Deadline(), "DeleteItem", [&](sql::Connection& c) {
+    GT_ASSIGN_OR_RETURN(ItemRow row, LoadItem(c, key, true));
+    GT_RETURN_IF_ERROR(check(row));
+    Stmt children(c.prepareStatement(
+        "SELECT COUNT(*) FROM plan_items WHERE org_id = ? AND plan_id = ? AND parent_kind = ? "
+        "AND parent_id = ?"));
+    children->setString(1, key.plan.organisation);
+    children->setString(2, key.plan.plan);
+    children->setInt(3, static_cast<int>(key.kind));
+    children->setInt64(4, key.id);
+    Rows rs(children->executeQuery());
+    rs->next();
+    if (int count = rs->getInt(1); count > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          KindNoun(key.kind), " ", ItemName(key.plan, key.kind, key.id), " has ", count,
+          " child items (outcomes, activities or measures); delete them first"));
+    }
+    for (const char* table : {"measure_values", "plan_items"}) {
+      Stmt del(c.prepareStatement(absl::StrCat(
+          "DELETE FROM ", table, " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
+      del->setString(1, key.plan.organisation);
+      del->setString(2, key.plan.plan);
+      del->setInt64(3, key.id);
+      del->executeUpdate();
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<MeasureValue> MysqlPlanRepository::CreateMeasureValue(const ItemKey& measure,
+                                                                     const MeasureValue& value) {
+  MeasureValue out = value;
+  GT_RETURN_IF_ERROR(
+      RunTransaction(pool_, Deadline(), "CreateMeasureValue", [&](sql::Connection& c) {
+        GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
+        Stmt st(c.prepareStatement(
+            "INSERT INTO measure_values (org_id, plan_id, item_id, value_date, value, note, "
+            "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        absl::Time now = absl::Now();
+        st->setString(1, measure.plan.organisation);
+        st->setString(2, measure.plan.plan);
+        st->setInt64(3, measure.id);
+        st->setString(4, value.date());
+        st->setDouble(5, value.value());
+        st->setString(6, value.note());
+        st->setString(7, FormatDbTime(now));
+        try {
+          st->executeUpdate();
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() == 1062) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "a value for ", value.date(), " already exists; delete it first to restate it"));
+          }
+          throw;
+        }
+        out.set_name(absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id),
+                                  "/values/", value.date()));
+        *out.mutable_create_time() = ToTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(now)));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<MeasureValue>> MysqlPlanRepository::ListMeasureValues(
+    const ItemKey& measure, const std::string& after_date, int limit) {
+  std::vector<MeasureValue> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMeasureValues", [&](sql::Connection& c) {
+    GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
+    Stmt st(c.prepareStatement(
+        "SELECT value_date, value, note, create_time FROM measure_values WHERE org_id = ? AND "
+        "plan_id = ? AND item_id = ? AND value_date > ? ORDER BY value_date LIMIT ?"));
+    st->setString(1, measure.plan.organisation);
+    st->setString(2, measure.plan.plan);
+    st->setInt64(3, measure.id);
+    st->setString(4, after_date.empty() ? "0001-01-01" : after_date);
+    st->setInt(5, limit);
+    Rows rs(st->executeQuery());
+    while (rs->next()) {
+      MeasureValue v;
+      v.set_date(rs->getString(1));
+      v.set_name(absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id), "/values/",
+                              v.date()));
+      v.set_value(rs->getDouble(2));
+      v.set_note(rs->getString(3));
+      *v.mutable_create_time() = ToTimestamp(ParseDbTime(rs->getString(4)));
+      out.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status MysqlPlanRepository::DeleteMeasureValue(const ItemKey& measure,
+                                                     const std::string& date) {
+  return RunTransaction(pool_, Deadline(), "DeleteMeasureValue", [&](sql::Connection& c) {
+    Stmt st(c.prepareStatement(
+        "DELETE FROM measure_values WHERE org_id = ? AND plan_id = ? AND item_id = ? AND "
+        "value_date = ?"));
+    st->setString(1, measure.plan.organisation);
+    st->setString(2, measure.plan.plan);
+    st->setInt64(3, measure.id);
+    st->setString(4, date);
+    if (st->executeUpdate() == 0) {
+      return NotFound(
+          "measure value",
+          absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id), "/values/", date));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gt::plan
