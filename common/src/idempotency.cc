@@ -50,16 +50,19 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
       throw;
     }
   }
+  return FindAnswer(conn, key);
+}
+
+absl::StatusOr<std::optional<std::string>> FindAnswer(sql::Connection& conn,
+                                                      const RequestKey& key) {
   std::unique_ptr<sql::PreparedStatement> sel(conn.prepareStatement(
       "SELECT method, request_hash, response FROM request_log WHERE org_id = ? AND "
       "request_id = ?"));
   sel->setString(1, key.organisation);
   sel->setString(2, key.request_id);
   std::unique_ptr<sql::ResultSet> rs(sel->executeQuery());
-  if (!rs->next() || rs->isNull(3)) {
-    // The first request is still running or rolled back: the caller retries.
-    return absl::AbortedError(
-        absl::StrCat("request_id '", key.request_id, "' is being processed; retry"));
+  if (!rs->next()) {
+    return std::optional<std::string>();
   }
   if (rs->getString(1) != key.method || rs->getString(2) != key.request_hash) {
     return InvalidField("request_id",
@@ -67,10 +70,38 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
                                      "' was already used for a different request; use a new "
                                      "request_id for a new request"));
   }
+  if (rs->isNull(3)) {
+    // The first request is still running: the caller retries.
+    return absl::AbortedError(
+        absl::StrCat("request_id '", key.request_id, "' is being processed; retry"));
+  }
   std::unique_ptr<std::istream> blob(rs->getBlob(3));
   std::stringstream content;
   content << blob->rdbuf();
   return std::optional<std::string>(content.str());
+}
+
+absl::Status StoreAnswer(sql::Connection& conn, const RequestKey& key,
+                         const std::string& response) {
+  std::istringstream stream(response);
+  std::unique_ptr<sql::PreparedStatement> ins(conn.prepareStatement(
+      "INSERT INTO request_log (org_id, request_id, method, request_hash, response, create_time) "
+      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"));
+  ins->setString(1, key.organisation);
+  ins->setString(2, key.request_id);
+  ins->setString(3, key.method);
+  ins->setString(4, key.request_hash);
+  ins->setBlob(5, &stream);
+  try {
+    ins->executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == 1062) {
+      return absl::AbortedError(
+          absl::StrCat("request_id '", key.request_id, "' is in use by another call; retry"));
+    }
+    throw;
+  }
+  return absl::OkStatus();
 }
 
 void RecordResponse(sql::Connection& conn, const RequestKey& key,

@@ -383,44 +383,22 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestoneProgress(
   GT_RETURN_IF_ERROR(CheckProgress("", request.status(), percent, request.comment(),
                                    request.has_percent_complete()));
   GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));
-  std::optional<RequestKey> rk;
-  if (!request.request_id().empty()) {
-    v1::UpdateMilestoneProgressRequest body = request;
-    body.clear_request_id();
-    GT_ASSIGN_OR_RETURN(rk, MakeRequestKey(key.plan.organisation, request.request_id(),
-                                           "UpdateMilestoneProgress", body));
-  }
-  absl::CivilDay today = Today(now_());
-  GT_ASSIGN_OR_RETURN(
-      auto result,
-      repository_.RecordUpdate(
-          key, rk ? &*rk : nullptr,
-          [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
-            GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
-            UpdateRow u;
-            u.kind = v1::PROGRESS;
-            u.status = request.status();
-            // Omitted percent: COMPLETED is 100, NOT_STARTED 0, otherwise as it was.
-            u.percent_complete = request.has_percent_complete()        ? request.percent_complete()
-                                 : request.status() == v1::COMPLETED   ? 100
-                                 : request.status() == v1::NOT_STARTED ? 0
-                                                                       : current.percent_complete;
-            u.comment = request.comment();
-            u.effective_at = effective;
-            u.request_id = request.request_id();
-            u.recorded_by = caller.subject;
-            return u;
-          },
-          [&](const RecordedUpdate& recorded) {
-            return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
-          }));
-  v1::Milestone response;
-  if (result.replayed.has_value()) {
-    response.ParseFromString(*result.replayed);
-    return response;
-  }
-  on_commit_(key.plan, result.value.update);
-  return ToProto(key.plan, result.value.milestone, today);
+  return Record(caller, key, request, request.request_id(), "UpdateMilestoneProgress",
+                [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+                  GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
+                  UpdateRow u;
+                  u.kind = v1::PROGRESS;
+                  u.status = request.status();
+                  // Omitted percent: COMPLETED is 100, NOT_STARTED 0, otherwise as it was.
+                  u.percent_complete = request.has_percent_complete() ? request.percent_complete()
+                                       : request.status() == v1::COMPLETED ? 100
+                                       : request.status() == v1::NOT_STARTED
+                                           ? 0
+                                           : current.percent_complete;
+                  u.comment = request.comment();
+                  u.effective_at = effective;
+                  return u;
+                });
 }
 
 absl::StatusOr<v1::Milestone> MilestoneManager::ReviseDeadline(
@@ -432,39 +410,51 @@ absl::StatusOr<v1::Milestone> MilestoneManager::ReviseDeadline(
   GT_RETURN_IF_ERROR(ParseDate("new_deadline", request.new_deadline()).status());
   GT_RETURN_IF_ERROR(RequiredText("", "reason", request.reason(), kMaxReason));
   GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));
+  return Record(caller, key, request, request.request_id(), "ReviseDeadline",
+                [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+                  GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
+                  if (request.new_deadline() == current.current_deadline) {
+                    return InvalidField("new_deadline",
+                                        absl::StrCat("is already the current deadline (",
+                                                     current.current_deadline, ")"));
+                  }
+                  UpdateRow u;
+                  u.kind = v1::DEADLINE_REVISION;
+                  u.status = current.status;
+                  u.percent_complete = current.percent_complete;
+                  u.previous_deadline = current.current_deadline;
+                  u.new_deadline = request.new_deadline();
+                  u.reason = request.reason();
+                  u.effective_at = effective;
+                  return u;
+                });
+}
+
+absl::StatusOr<v1::Milestone> MilestoneManager::Record(
+    const Caller& caller, const MilestoneKey& key, const google::protobuf::Message& request,
+    const std::string& request_id, const std::string& method,
+    const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide) {
   std::optional<RequestKey> rk;
-  if (!request.request_id().empty()) {
-    v1::ReviseDeadlineRequest body = request;
-    body.clear_request_id();
-    GT_ASSIGN_OR_RETURN(
-        rk, MakeRequestKey(key.plan.organisation, request.request_id(), "ReviseDeadline", body));
+  if (!request_id.empty()) {
+    std::unique_ptr<google::protobuf::Message> body(request.New());
+    body->CopyFrom(request);
+    body->GetReflection()->ClearField(body.get(),
+                                      body->GetDescriptor()->FindFieldByName("request_id"));
+    GT_ASSIGN_OR_RETURN(rk, MakeRequestKey(key.plan.organisation, request_id, method, *body));
   }
   absl::CivilDay today = Today(now_());
-  GT_ASSIGN_OR_RETURN(
-      auto result,
-      repository_.RecordUpdate(
-          key, rk ? &*rk : nullptr,
-          [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
-            GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
-            if (request.new_deadline() == current.current_deadline) {
-              return InvalidField("new_deadline", absl::StrCat("is already the current deadline (",
-                                                               current.current_deadline, ")"));
-            }
-            UpdateRow u;
-            u.kind = v1::DEADLINE_REVISION;
-            u.status = current.status;
-            u.percent_complete = current.percent_complete;
-            u.previous_deadline = current.current_deadline;
-            u.new_deadline = request.new_deadline();
-            u.reason = request.reason();
-            u.effective_at = effective;
-            u.request_id = request.request_id();
-            u.recorded_by = caller.subject;
-            return u;
-          },
-          [&](const RecordedUpdate& recorded) {
-            return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
-          }));
+  GT_ASSIGN_OR_RETURN(auto result,
+                      repository_.RecordUpdate(
+                          key, rk ? &*rk : nullptr,
+                          [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+                            GT_ASSIGN_OR_RETURN(UpdateRow u, decide(current));
+                            u.request_id = request_id;
+                            u.recorded_by = caller.subject;
+                            return u;
+                          },
+                          [&](const RecordedUpdate& recorded) {
+                            return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
+                          }));
   v1::Milestone response;
   if (result.replayed.has_value()) {
     response.ParseFromString(*result.replayed);

@@ -70,6 +70,12 @@ class MilestoneManager {
       const std::string& method);
   absl::StatusOr<MilestoneKey> Scoped(const Caller& caller, absl::string_view field,
                                       absl::string_view name);
+  // Appends the history row `decide` makes of the locked current state,
+  // idempotently by request id; tells on_commit_ of new rows.
+  absl::StatusOr<goldenthread::v1::Milestone> Record(
+      const Caller& caller, const MilestoneKey& key, const google::protobuf::Message& request,
+      const std::string& request_id, const std::string& method,
+      const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide);
   absl::StatusOr<absl::Time> EffectiveAt(absl::string_view field,
                                          const google::protobuf::Timestamp& given);
 

@@ -158,53 +158,6 @@ absl::StatusOr<MilestoneRow> LoadMilestone(sql::Connection& c, const MilestoneKe
   return ReadMilestone(*rs);
 }
 
-// The stored answer of a request id, if any (READ COMMITTED: sees commits of
-// concurrent duplicates).
-absl::StatusOr<std::optional<std::string>> PreviousAnswer(sql::Connection& c,
-                                                          const RequestKey& key) {
-  Stmt st(c.prepareStatement(
-      "SELECT method, request_hash, response FROM request_log WHERE org_id = ? AND "
-      "request_id = ?"));
-  st->setString(1, key.organisation);
-  st->setString(2, key.request_id);
-  Rows rs(st->executeQuery());
-  if (!rs->next()) {
-    return std::optional<std::string>();
-  }
-  if (rs->getString(1) != key.method || rs->getString(2) != key.request_hash) {
-    return InvalidField("request_id", absl::StrCat("'", key.request_id,
-                                                   "' was already used for a different request; "
-                                                   "use a new request_id for a new request"));
-  }
-  std::unique_ptr<std::istream> blob(rs->getBlob(3));
-  std::stringstream content;
-  content << blob->rdbuf();
-  return std::optional<std::string>(content.str());
-}
-
-absl::Status StoreAnswer(sql::Connection& c, const RequestKey& key, const std::string& response) {
-  std::istringstream stream(response);
-  Stmt st(c.prepareStatement(
-      "INSERT INTO request_log (org_id, request_id, method, request_hash, response, create_time) "
-      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"));
-  st->setString(1, key.organisation);
-  st->setString(2, key.request_id);
-  st->setString(3, key.method);
-  st->setString(4, key.request_hash);
-  st->setBlob(5, &stream);
-  try {
-    st->executeUpdate();
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == 1062) {
-      // The same id is being used by a concurrent call on another resource.
-      return absl::AbortedError(
-          absl::StrCat("request_id '", key.request_id, "' is in use by another call; retry"));
-    }
-    throw;
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 OrderCursor CursorOf(const MilestoneRow& row) {
@@ -227,7 +180,7 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
       [&](sql::Connection& c) -> absl::Status {
         result.value.clear();
         if (request != nullptr) {
-          GT_ASSIGN_OR_RETURN(result.replayed, PreviousAnswer(c, *request));
+          GT_ASSIGN_OR_RETURN(result.replayed, FindAnswer(c, *request));
           if (result.replayed.has_value()) {
             return absl::OkStatus();
           }
@@ -425,7 +378,7 @@ absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpda
         // request id sees the first one's committed answer below.
         GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
         if (request != nullptr) {
-          GT_ASSIGN_OR_RETURN(result.replayed, PreviousAnswer(c, *request));
+          GT_ASSIGN_OR_RETURN(result.replayed, FindAnswer(c, *request));
           if (result.replayed.has_value()) {
             return absl::OkStatus();
           }

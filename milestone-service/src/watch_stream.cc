@@ -134,6 +134,10 @@ void WatchStream::State::OnUpdate(const v1::MilestoneUpdate& update) {
     target = stream;
     busy++;
   }
+  PumpAndRelease(target);
+}
+
+void WatchStream::State::PumpAndRelease(WatchStream* target) {
   target->Pump();
   std::lock_guard<std::mutex> lock(mu);
   busy--;
@@ -156,10 +160,7 @@ void WatchStream::State::OnClosed() {
     target = stream;
     busy++;
   }
-  target->Pump();
-  std::lock_guard<std::mutex> lock(mu);
-  busy--;
-  drained.notify_all();
+  PumpAndRelease(target);
 }
 
 void WatchStream::Pump() {

@@ -39,6 +39,8 @@ class WatchStream : public grpc::ServerWriteReactor<goldenthread::v1::MilestoneU
   struct State : UpdateBus::Listener {
     void OnUpdate(const goldenthread::v1::MilestoneUpdate& update) override;
     void OnClosed() override;
+    // Pumps a stream this thread counted itself into (busy), then counts out.
+    void PumpAndRelease(WatchStream* target);
 
     std::mutex mu;
     WatchStream* stream ABSL_GUARDED_BY(mu) = nullptr;

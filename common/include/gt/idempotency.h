@@ -41,4 +41,13 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
 void RecordResponse(sql::Connection& conn, const RequestKey& key,
                     const google::protobuf::Message& response);
 
+// The other strategy, for writes that already serialise on a row lock (a
+// milestone's) under READ COMMITTED: look the id up after taking the lock,
+// store the answer at the end.
+//   FindAnswer: nullopt when unseen; the first answer; INVALID_ARGUMENT when
+//   the id came with a different request; ABORTED while the first is running.
+//   StoreAnswer: ABORTED when a concurrent call took the id meanwhile.
+absl::StatusOr<std::optional<std::string>> FindAnswer(sql::Connection& conn, const RequestKey& key);
+absl::Status StoreAnswer(sql::Connection& conn, const RequestKey& key, const std::string& response);
+
 }  // namespace gt
