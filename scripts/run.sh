@@ -143,6 +143,20 @@ if [[ -x "$GT_ROOT/scripts/load-demo.sh" ]]; then
   "$GT_ROOT/scripts/load-demo.sh" </dev/null || gt_die "scripts/load-demo.sh failed"
 fi
 
+# ---- an API token for the demo organisation -------------------------------
+# The first ADMIN token of an organisation is made on the command line (it is
+# printed once; only its hash is stored). Kept for the newcomer in
+# .local/secrets so the examples below work as they are.
+token_file="$GT_SECRETS_DIR/th-admin-token"
+if [[ -x "$GT_ROOT/build/gateway/gateway" && -x "$GT_ROOT/scripts/load-demo.sh" && ! -s "$token_file" ]]; then
+  (umask 077 && GT_MYSQL_URI="mysql://$GT_MYSQL_USER:$mysql_password@127.0.0.1:$mysql_port/gt_gateway" \
+    "$GT_ROOT/build/gateway/gateway" --create_token --organisation=th --role=ADMIN \
+    --subject=newcomer >"$token_file.tmp" 2>>"$GT_LOG_DIR/gateway.log") \
+    || gt_die "could not create the demo ADMIN token (log: .local/logs/gateway.log)"
+  mv "$token_file.tmp" "$token_file"
+  gt_log "demo ADMIN token for organisation th written to ${token_file#"$GT_ROOT"/}"
+fi
+
 # ---- where everything is ---------------------------------------------------
 rel() { printf '%s' "${1#"$GT_ROOT"/}"; }
 {
@@ -169,9 +183,10 @@ rel() { printf '%s' "${1#"$GT_ROOT"/}"; }
   echo
   echo "Call the API (scripts/gt-call --help; scripts/gt-call --list shows every method):"
   if [[ -x "$GT_ROOT/build/gateway/gateway" ]]; then
-    echo "  through the gateway, with an API token:"
-    echo "  scripts/gt-call --addr 127.0.0.1:50050 --token \"\$GT_TOKEN\" PlanService/ListOrganisations '{}'"
+    echo "  through the gateway, with the demo organisation's ADMIN token:"
+    echo "  export GT_TOKEN=\"\$(cat ${token_file#"$GT_ROOT"/})\""
     echo "  scripts/gt-call --addr 127.0.0.1:50050 --token \"\$GT_TOKEN\" PlanService/ListPlans '{\"parent\": \"organisations/th\"}'"
+    echo "  scripts/gt-call --addr 127.0.0.1:50050 --token \"\$GT_TOKEN\" MilestoneService/CountOverdue '{\"parent\": \"organisations/th/plans/2007-08\", \"as_of\": \"2008-03-31\", \"group_by\": \"BY_DIRECTORATE\"}'"
     echo "  straight to a backend (development only):"
   fi
   if [[ -x "$GT_ROOT/build/plan-service/plan-service" ]]; then
