@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "generic_client.h"
+#include "goldenthread/v1/milestone.grpc.pb.h"
 #include "goldenthread/v1/plan.grpc.pb.h"
 #include "goldenthread/v1/token.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -101,7 +102,8 @@ inline std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
 
 namespace v1 = goldenthread::v1;
 
-// plan-service and the gateway as child processes over fresh databases;
+// plan-service, milestone-service and the gateway as child processes over
+// fresh databases;
 // organisations a and b, a token of every role in a, b and r (r exists only
 // in the gateway), and one of each kind of resource in a.
 class GatewayE2eTest : public ::testing::Test {
@@ -109,13 +111,19 @@ class GatewayE2eTest : public ::testing::Test {
   static void SetUpTestSuite() {
     plan_db_ = new TestDatabase("plan_e2e");
     gateway_db_ = new TestDatabase("gateway_e2e");
+    milestone_db_ = new TestDatabase("milestone_e2e");
     plan_ = new Running(StartBinary(PLAN_SERVICE_BIN, plan_db_->uri_string(), {}));
+    milestone_ = new Running(StartBinary(MILESTONE_SERVICE_BIN, milestone_db_->uri_string(),
+                                         {absl::StrCat("--plan_service_addr=", plan_->address())}));
     gateway_ = new Running(StartGateway({"--rate_limit_burst=10000"}));
     ASSERT_TRUE(WaitUntil([] { return Serving(Plaintext(plan_->address())); }, absl::Seconds(30)))
         << plan_->process->Log();
     ASSERT_TRUE(
         WaitUntil([] { return Serving(Plaintext(gateway_->address())); }, absl::Seconds(30)))
         << gateway_->process->Log();
+    ASSERT_TRUE(
+        WaitUntil([] { return Serving(Plaintext(milestone_->address())); }, absl::Seconds(30)))
+        << milestone_->process->Log();
     channel_ = new std::shared_ptr<grpc::Channel>(Plaintext(gateway_->address()));
     for (const char* org : {"a", "b"}) {
       v1::CreateOrganisationRequest create;
@@ -139,17 +147,19 @@ class GatewayE2eTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete channel_;
     delete gateway_;
+    delete milestone_;
     delete plan_;
     delete names_a_;
     delete tokens_;
     delete gateway_db_;
+    delete milestone_db_;
     delete plan_db_;
   }
 
   static Running StartGateway(std::vector<std::string> flags) {
     flags.push_back(absl::StrCat("--plan_service_addr=", plan_->address()));
-    // Nothing listens at these yet.
-    flags.push_back(absl::StrCat("--milestone_service_addr=127.0.0.1:", FreePort()));
+    flags.push_back(absl::StrCat("--milestone_service_addr=", milestone_->address()));
+    // Nothing listens here yet.
     flags.push_back(absl::StrCat("--report_service_addr=127.0.0.1:", FreePort()));
     return StartBinary(GATEWAY_BIN, gateway_db_->uri_string(), flags);
   }
@@ -159,6 +169,12 @@ class GatewayE2eTest : public ::testing::Test {
   }
   static std::unique_ptr<v1::PlanService::Stub> Plans() {
     return v1::PlanService::NewStub(*channel_);
+  }
+  static std::unique_ptr<v1::MilestoneService::Stub> Milestones() {
+    return v1::MilestoneService::NewStub(*channel_);
+  }
+  static std::unique_ptr<v1::MilestoneService::Stub> MilestonesDirect() {
+    return v1::MilestoneService::NewStub(Plaintext(milestone_->address()));
   }
   static std::unique_ptr<v1::TokenService::Stub> Tokens() {
     return v1::TokenService::NewStub(*channel_);
@@ -218,7 +234,17 @@ class GatewayE2eTest : public ::testing::Test {
     n.outcome = created.priorities(0).outcomes(0).name();
     n.activity = created.priorities(0).outcomes(0).activities(0).name();
     n.measure = created.priorities(0).measures(0).name();
-    n.milestone = n.plan + "/milestones/1";
+    v1::CreateMilestoneRequest milestone;
+    milestone.set_parent(n.plan);
+    milestone.mutable_milestone()->set_activity(n.activity);
+    milestone.mutable_milestone()->set_title("Replace 400 lamp columns");
+    milestone.mutable_milestone()->set_directorate("CLC");
+    milestone.mutable_milestone()->set_baseline_deadline("2017-12-31");
+    v1::Milestone created_milestone;
+    status = Milestones()->CreateMilestone(Context(TokenOf("a", v1::PLANNER)).get(), milestone,
+                                           &created_milestone);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    n.milestone = created_milestone.name();
     v1::CreateMeasureValueRequest value;
     value.set_parent(n.measure);
     value.mutable_value()->set_date("2017-12-31");
@@ -253,9 +279,21 @@ class GatewayE2eTest : public ::testing::Test {
     EXPECT_TRUE(direct->GetOrganisation(Context("").get(), org_request, &org).ok());
     EXPECT_EQ(tree.priorities_size(), 1);
     EXPECT_EQ(values.values_size(), 1);
+    v1::ListMilestonesRequest milestones_request;
+    milestones_request.set_parent(names_a_->plan);
+    v1::ListMilestonesResponse milestones;
+    EXPECT_TRUE(MilestonesDirect()
+                    ->ListMilestones(Context("").get(), milestones_request, &milestones)
+                    .ok());
+    v1::ListMilestoneUpdatesRequest history_request;
+    history_request.set_parent(names_a_->plan);
+    v1::ListMilestoneUpdatesResponse history;
+    EXPECT_TRUE(MilestonesDirect()
+                    ->ListMilestoneUpdates(Context("").get(), history_request, &history)
+                    .ok());
     return absl::StrCat(
-        tree.SerializeAsString(), plans.SerializeAsString(), values.SerializeAsString(),
-        org.SerializeAsString(),
+        milestones.SerializeAsString(), history.SerializeAsString(), tree.SerializeAsString(),
+        plans.SerializeAsString(), values.SerializeAsString(), org.SerializeAsString(),
         gateway_db_->QueryScalar("SELECT CONCAT(COUNT(*), '/', COUNT(revoke_time)) FROM api_tokens "
                                  "WHERE org_id = 'a'"));
   }
@@ -263,13 +301,19 @@ class GatewayE2eTest : public ::testing::Test {
   static Reply Call(const MethodCase& c, const Names& names, const Metadata& metadata) {
     auto request = BuildRequest(c, names);
     EXPECT_NE(request, nullptr) << c.method;
-    return CallMethod(*channel_, Path(c), *request, metadata, absl::Seconds(10));
+    // An allowed watch stays open until its deadline: a short one, since
+    // these tests only ask whether the gateway let it through.
+    bool stream = c.method.find("Watch") != std::string::npos;
+    return CallMethod(*channel_, Path(c), *request, metadata,
+                      stream ? absl::Milliseconds(500) : absl::Seconds(10));
   }
 
   static TestDatabase* plan_db_;
   static TestDatabase* gateway_db_;
   static Running* plan_;
   static Running* gateway_;
+  static TestDatabase* milestone_db_;
+  static Running* milestone_;
   static std::shared_ptr<grpc::Channel>* channel_;
   static std::map<std::string, std::string>* tokens_;
   static Names* names_a_;
@@ -279,6 +323,8 @@ inline TestDatabase* GatewayE2eTest::plan_db_ = nullptr;
 inline TestDatabase* GatewayE2eTest::gateway_db_ = nullptr;
 inline Running* GatewayE2eTest::plan_ = nullptr;
 inline Running* GatewayE2eTest::gateway_ = nullptr;
+inline TestDatabase* GatewayE2eTest::milestone_db_ = nullptr;
+inline Running* GatewayE2eTest::milestone_ = nullptr;
 inline std::shared_ptr<grpc::Channel>* GatewayE2eTest::channel_ = nullptr;
 inline std::map<std::string, std::string>* GatewayE2eTest::tokens_ = nullptr;
 inline Names* GatewayE2eTest::names_a_ = nullptr;

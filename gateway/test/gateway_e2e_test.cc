@@ -52,6 +52,33 @@ TEST_F(GatewayE2eTest, PlannerCreatesViewerReadsAndForbiddenCallsAreDenied) {
 
 // The role table, every method by every role, with tokens of an organisation
 // that has no data (r), so the calls that are let through change nothing.
+TEST_F(GatewayE2eTest, UpdaterPostsProgressUnderItsOwnNameViewerMayNot) {
+  v1::UpdateMilestoneProgressRequest progress;
+  progress.set_name(names_a_->milestone);
+  progress.set_status(v1::DELAYED);
+  progress.set_percent_complete(40);
+  progress.set_comment("Supplier went into administration");
+  v1::Milestone updated;
+  grpc::Status denied = Milestones()->UpdateMilestoneProgress(
+      Context(TokenOf("a", v1::VIEWER)).get(), progress, &updated);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status posted = Milestones()->UpdateMilestoneProgress(
+      Context(TokenOf("a", v1::UPDATER)).get(), progress, &updated);
+  ASSERT_TRUE(posted.ok()) << posted.error_message();
+  EXPECT_EQ(updated.status(), v1::DELAYED);
+  // The history row carries the identity the gateway verified, not one a
+  // client could claim.
+  v1::ListMilestoneUpdatesRequest history;
+  history.set_parent(names_a_->milestone);
+  v1::ListMilestoneUpdatesResponse rows;
+  ASSERT_TRUE(Milestones()
+                  ->ListMilestoneUpdates(Context(TokenOf("a", v1::VIEWER)).get(), history, &rows)
+                  .ok());
+  ASSERT_GE(rows.updates_size(), 1);
+  EXPECT_EQ(rows.updates(0).comment(), "Supplier went into administration");
+  EXPECT_EQ(rows.updates(0).recorded_by(), "a-UPDATER");
+}
+
 TEST_F(GatewayE2eTest, EveryRoleMayCallExactlyItsMethods) {
   Names r{"organisations/r",
           "organisations/r/plans/p",
