@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gt/call_deadline.h"
 #include "gt/log.h"
 
 namespace gt {
@@ -184,6 +185,7 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectionPool::Connect() {
 }
 
 absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
+  deadline = std::min(deadline, CurrentCallDeadline());
   absl::Time start = absl::Now();
   absl::Time wait_until = std::min(deadline, start + options_.max_wait);
   bool open_new = false;

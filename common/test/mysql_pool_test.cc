@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "gt/call_deadline.h"
 #include "gt/test_database.h"
 
 namespace gt {
@@ -43,6 +44,21 @@ TEST_F(PoolTest, BoundedAndWaitsNoLongerThanTheDeadline) {
   absl::Time start = absl::Now();
   auto c = pool.Acquire(absl::Now() + absl::Milliseconds(200));
   EXPECT_EQ(c.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
+TEST_F(PoolTest, WaitsNoLongerThanTheCallBeingServed) {
+  PoolOptions options;
+  options.max_connections = 1;
+  ConnectionPool pool(db_.uri(), options, registry_);
+  auto held = pool.Acquire();
+  ASSERT_TRUE(held.ok());
+  absl::Time start = absl::Now();
+  // As a gRPC handler does: the repository passes no deadline of its own.
+  ScopedCallDeadline call(absl::Now() + absl::Milliseconds(200));
+  absl::Status status = RunSql(pool, absl::InfiniteFuture(), "test",
+                               [](sql::Connection&) { return absl::OkStatus(); });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
 

@@ -1,6 +1,7 @@
 #include "milestone_grpc.h"
 
 #include "absl/strings/str_cat.h"
+#include "gt/call_deadline.h"
 #include "gt/status.h"
 
 namespace gt::milestone {
@@ -22,11 +23,13 @@ absl::Time DeadlineOf(const grpc::ServerContext& context) {
 #define GT_SIMPLE(Method, Request, Response)                                                  \
   grpc::Status MilestoneGrpcService::Method(grpc::ServerContext* context,                     \
                                             const v1::Request* request, Response* response) { \
+    ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));                       \
     return Respond(manager_.Method(CallerFrom(*context), *request), response);                \
   }
 #define GT_WITH_DEADLINE(Method, Request, Response)                                           \
   grpc::Status MilestoneGrpcService::Method(grpc::ServerContext* context,                     \
                                             const v1::Request* request, Response* response) { \
+    ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));                       \
     return Respond(manager_.Method(CallerFrom(*context), DeadlineOf(*context), *request),     \
                    response);                                                                 \
   }
@@ -48,6 +51,7 @@ GT_SIMPLE(CountOverdue, CountOverdueRequest, v1::CountOverdueResponse)
 grpc::Status MilestoneGrpcService::DeleteMilestone(grpc::ServerContext* context,
                                                    const v1::DeleteMilestoneRequest* request,
                                                    google::protobuf::Empty*) {
+  ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
   return ToGrpcStatus(manager_.DeleteMilestone(CallerFrom(*context), *request));
 }
 

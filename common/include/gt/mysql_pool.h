@@ -82,7 +82,8 @@ class ConnectionPool {
   ConnectionPool(MysqlUri uri, PoolOptions options, prometheus::Registry& registry);
   ~ConnectionPool();
 
-  // Waits for a connection no longer than min(deadline, now + max_wait).
+  // Waits for a connection no longer than min(deadline, the deadline of the
+  // gRPC call being served (CurrentCallDeadline), now + max_wait).
   // UNAVAILABLE when the database cannot be reached, DEADLINE_EXCEEDED when
   // the caller's deadline passes first.
   absl::StatusOr<PooledConnection> Acquire(absl::Time deadline = absl::InfiniteFuture());
