@@ -1,0 +1,67 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "goldenthread/v1/milestone.grpc.pb.h"
+#include "goldenthread/v1/plan.grpc.pb.h"
+
+namespace grpc {
+class ClientContext;
+}
+
+namespace gt::report {
+
+// Sets the caller's identity, request id and deadline on an outgoing call
+// (gt::PropagateCall at the gRPC edge), so plan-service and milestone-service
+// scope and time out each backend call exactly as they would the caller's.
+using CallDecorator = std::function<void(grpc::ClientContext&)>;
+
+// What report-service asks of the other services. Every method is a bounded
+// number of bulk calls, whatever the size of the plan: one GetPlanTree, one
+// GetOrganisation, GetMilestonesAsOf in pages of thousands, the plan's
+// history in pages of a thousand.
+class ReportBackend {
+ public:
+  virtual ~ReportBackend() = default;
+  virtual absl::StatusOr<goldenthread::v1::PlanTree> PlanTree(const CallDecorator& decorate,
+                                                              const std::string& plan) = 0;
+  // "" when the organisation cannot be read: a report does not fail for its
+  // masthead.
+  virtual std::string OrganisationDisplayName(const CallDecorator& decorate,
+                                              const std::string& organisation) = 0;
+  virtual absl::StatusOr<std::vector<goldenthread::v1::Milestone>> MilestonesAsOf(
+      const CallDecorator& decorate, const std::string& plan, absl::CivilDay as_of,
+      std::optional<absl::Time> published_at) = 0;
+  // The plan's whole history, oldest first.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> History(
+      const CallDecorator& decorate, const std::string& plan) = 0;
+};
+
+class GrpcReportBackend : public ReportBackend {
+ public:
+  GrpcReportBackend(goldenthread::v1::PlanService::StubInterface& plans,
+                    goldenthread::v1::MilestoneService::StubInterface& milestones)
+      : plans_(plans), milestones_(milestones) {}
+
+  absl::StatusOr<goldenthread::v1::PlanTree> PlanTree(const CallDecorator& decorate,
+                                                      const std::string& plan) override;
+  std::string OrganisationDisplayName(const CallDecorator& decorate,
+                                      const std::string& organisation) override;
+  absl::StatusOr<std::vector<goldenthread::v1::Milestone>> MilestonesAsOf(
+      const CallDecorator& decorate, const std::string& plan, absl::CivilDay as_of,
+      std::optional<absl::Time> published_at) override;
+  absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> History(
+      const CallDecorator& decorate, const std::string& plan) override;
+
+ private:
+  goldenthread::v1::PlanService::StubInterface& plans_;
+  goldenthread::v1::MilestoneService::StubInterface& milestones_;
+};
+
+}  // namespace gt::report
