@@ -17,6 +17,7 @@
 #include "generic_client.h"
 #include "goldenthread/v1/milestone.grpc.pb.h"
 #include "goldenthread/v1/plan.grpc.pb.h"
+#include "goldenthread/v1/report.grpc.pb.h"
 #include "goldenthread/v1/token.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gt/sql_util.h"
@@ -115,6 +116,10 @@ class GatewayE2eTest : public ::testing::Test {
     plan_ = new Running(StartBinary(PLAN_SERVICE_BIN, plan_db_->uri_string(), {}));
     milestone_ = new Running(StartBinary(MILESTONE_SERVICE_BIN, milestone_db_->uri_string(),
                                          {absl::StrCat("--plan_service_addr=", plan_->address())}));
+    report_ = new Running(
+        StartBinary(REPORT_SERVICE_BIN, "",
+                    {absl::StrCat("--plan_service_addr=", plan_->address()),
+                     absl::StrCat("--milestone_service_addr=", milestone_->address())}));
     gateway_ = new Running(StartGateway({"--rate_limit_burst=10000"}));
     ASSERT_TRUE(WaitUntil([] { return Serving(Plaintext(plan_->address())); }, absl::Seconds(30)))
         << plan_->process->Log();
@@ -124,6 +129,8 @@ class GatewayE2eTest : public ::testing::Test {
     ASSERT_TRUE(
         WaitUntil([] { return Serving(Plaintext(milestone_->address())); }, absl::Seconds(30)))
         << milestone_->process->Log();
+    ASSERT_TRUE(WaitUntil([] { return Serving(Plaintext(report_->address())); }, absl::Seconds(30)))
+        << report_->process->Log();
     channel_ = new std::shared_ptr<grpc::Channel>(Plaintext(gateway_->address()));
     for (const char* org : {"a", "b"}) {
       v1::CreateOrganisationRequest create;
@@ -147,6 +154,7 @@ class GatewayE2eTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete channel_;
     delete gateway_;
+    delete report_;
     delete milestone_;
     delete plan_;
     delete names_a_;
@@ -159,8 +167,7 @@ class GatewayE2eTest : public ::testing::Test {
   static Running StartGateway(std::vector<std::string> flags) {
     flags.push_back(absl::StrCat("--plan_service_addr=", plan_->address()));
     flags.push_back(absl::StrCat("--milestone_service_addr=", milestone_->address()));
-    // Nothing listens here yet.
-    flags.push_back(absl::StrCat("--report_service_addr=127.0.0.1:", FreePort()));
+    flags.push_back(absl::StrCat("--report_service_addr=", report_->address()));
     return StartBinary(GATEWAY_BIN, gateway_db_->uri_string(), flags);
   }
 
@@ -175,6 +182,9 @@ class GatewayE2eTest : public ::testing::Test {
   }
   static std::unique_ptr<v1::MilestoneService::Stub> MilestonesDirect() {
     return v1::MilestoneService::NewStub(Plaintext(milestone_->address()));
+  }
+  static std::unique_ptr<v1::ReportService::Stub> Reports() {
+    return v1::ReportService::NewStub(*channel_);
   }
   static std::unique_ptr<v1::TokenService::Stub> Tokens() {
     return v1::TokenService::NewStub(*channel_);
@@ -314,6 +324,7 @@ class GatewayE2eTest : public ::testing::Test {
   static Running* gateway_;
   static TestDatabase* milestone_db_;
   static Running* milestone_;
+  static Running* report_;
   static std::shared_ptr<grpc::Channel>* channel_;
   static std::map<std::string, std::string>* tokens_;
   static Names* names_a_;
@@ -325,6 +336,7 @@ inline Running* GatewayE2eTest::plan_ = nullptr;
 inline Running* GatewayE2eTest::gateway_ = nullptr;
 inline TestDatabase* GatewayE2eTest::milestone_db_ = nullptr;
 inline Running* GatewayE2eTest::milestone_ = nullptr;
+inline Running* GatewayE2eTest::report_ = nullptr;
 inline std::shared_ptr<grpc::Channel>* GatewayE2eTest::channel_ = nullptr;
 inline std::map<std::string, std::string>* GatewayE2eTest::tokens_ = nullptr;
 inline Names* GatewayE2eTest::names_a_ = nullptr;

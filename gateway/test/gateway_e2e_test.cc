@@ -52,7 +52,7 @@ TEST_F(GatewayE2eTest, PlannerCreatesViewerReadsAndForbiddenCallsAreDenied) {
 
 // The role table, every method by every role, with tokens of an organisation
 // that has no data (r), so the calls that are let through change nothing.
-TEST_F(GatewayE2eTest, UpdaterPostsProgressUnderItsOwnNameViewerMayNot) {
+TEST_F(GatewayE2eTest, UpdaterPostsProgressViewerReadsTheReport) {
   v1::UpdateMilestoneProgressRequest progress;
   progress.set_name(names_a_->milestone);
   progress.set_status(v1::DELAYED);
@@ -77,6 +77,26 @@ TEST_F(GatewayE2eTest, UpdaterPostsProgressUnderItsOwnNameViewerMayNot) {
   ASSERT_GE(rows.updates_size(), 1);
   EXPECT_EQ(rows.updates(0).comment(), "Supplier went into administration");
   EXPECT_EQ(rows.updates(0).recorded_by(), "a-UPDATER");
+
+  // A VIEWER reads the progress report that shows it; it may not post.
+  v1::ProgressReportRequest report;
+  report.mutable_report()->set_plan(names_a_->plan);
+  // as_of left empty: today, which the update (effective now) speaks for.
+  report.set_group_by(v1::BY_DIRECTORATE);
+  v1::ProgressReport progress_report;
+  grpc::Status read = Reports()->GetProgressReport(Context(TokenOf("a", v1::VIEWER)).get(), report,
+                                                   &progress_report);
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  int delayed = 0;
+  for (const auto& count : progress_report.totals()) {
+    delayed += count.status() == v1::DELAYED ? count.count() : 0;
+  }
+  EXPECT_EQ(delayed, 1);
+  EXPECT_EQ(progress_report.overdue(), 1);  // due 2017-12-31 and delayed
+  // The other organisation's viewer sees nothing of it.
+  grpc::Status foreign = Reports()->GetProgressReport(Context(TokenOf("b", v1::VIEWER)).get(),
+                                                      report, &progress_report);
+  EXPECT_EQ(foreign.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(GatewayE2eTest, EveryRoleMayCallExactlyItsMethods) {

@@ -94,6 +94,13 @@ std::vector<prometheus::MetricFamily> MilestoneMetrics::Collect() const {
                  {"directorate", std::get<2>(key)}},
                 static_cast<double>(count));
     }
+    // Every status of every plan, at 0 when none: a ratio such as "completed
+    // / all" must not lose the plans that have completed nothing yet.
+    for (const auto& [plan, when] : latest) {
+      for (int status = v1::NOT_STARTED; status <= v1::CANCELLED; ++status) {
+        by_status.try_emplace({plan.first, plan.second, status}, 0);
+      }
+    }
     for (const auto& [key, count] : by_status) {
       AddSample(totals,
                 {{"organisation", std::get<0>(key)},

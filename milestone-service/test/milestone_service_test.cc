@@ -404,6 +404,13 @@ TEST_F(MilestoneServiceTest, OverdueGaugeEqualsAnIndependentCountAndFollowsCompl
   EXPECT_EQ(Metric(series("gauge-a", "p", "PLACE")), 1);
   EXPECT_EQ(Metric(series("gauge-b", "q", "PLACE")), 1);
   EXPECT_GE(Metric("goldenthread_milestone_scrape_success"), 1);
+  // Statuses a plan has none of are there at 0, so ratios keep every plan.
+  EXPECT_EQ(Metric("goldenthread_milestones_total{organisation=\"gauge-b\",plan=\"q\",status="
+                   "\"CANCELLED\"}"),
+            0);
+  EXPECT_EQ(Metric("goldenthread_milestones_total{organisation=\"gauge-b\",plan=\"q\",status=\"NOT_"
+                   "STARTED\"}"),
+            3);
 }
 
 TEST_F(MilestoneServiceTest, UpdatesTotalCountsCommitsNotReplaysOrFailures) {
