@@ -1,5 +1,6 @@
 #include "common/importers/loader.h"
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "gt/sql_util.h"
 #include "gt/status.h"
@@ -83,12 +84,16 @@ absl::StatusOr<LoadResult> Load(v1::PlanService::StubInterface& plans,
     }
     requests.push_back(std::move(request));
   }
+  // Unique to this load: a retried batch is not written twice, while a later
+  // load of the same document (e.g. with replace) is a new request, not a
+  // replay of the first load's answer.
+  absl::BitGen random;
+  const std::string run =
+      absl::StrCat(absl::ToUnixMicros(absl::Now()), "-", absl::Uniform<uint32_t>(random));
   for (size_t start = 0; start < requests.size(); start += kBatch) {
     v1::BatchCreateMilestonesRequest batch;
     batch.set_parent(plan);
-    // Stable across retries of the same load, so a repeat writes nothing.
-    batch.set_request_id(absl::StrCat("load-", options.plan_id, "-", start, "-",
-                                      absl::ToUnixSeconds(options.effective_at)));
+    batch.set_request_id(absl::StrCat("load-", options.plan_id, "-", run, "-", start));
     for (size_t i = start; i < requests.size() && i < start + kBatch; ++i) {
       *batch.add_requests() = requests[i];
     }

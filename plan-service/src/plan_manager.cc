@@ -373,6 +373,18 @@ absl::StatusOr<v1::PlanTree> PlanManager::ImportPlan(const Caller& caller,
   GT_RETURN_IF_ERROR(ValidateTree("tree", request.tree()));
   PlanKey key{org, request.plan_id()};
   if (request.validate_only()) {
+    // Answer as the real import would: a missing organisation, or an existing
+    // plan without replace, is refused here too.
+    GT_RETURN_IF_ERROR(repository_.GetOrganisation(org).status());
+    auto existing = repository_.GetPlan(key);
+    if (existing.ok() && !request.replace()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("plan ", PlanName(key), " already exists (\"", existing->title(),
+                       "\"); import with replace=true to replace its tree"));
+    }
+    if (!existing.ok() && existing.status().code() != absl::StatusCode::kNotFound) {
+      return existing.status();
+    }
     v1::PlanTree preview = request.tree();
     preview.mutable_plan()->set_name(PlanName(key));
     return preview;

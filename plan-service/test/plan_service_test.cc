@@ -158,6 +158,19 @@ TEST_F(PlanApiTest, ImportTwiceIsRefusedUnlessReplacingWhichKeepsIds) {
             "plan organisations/th/plans/twice already exists (\"Strategic Plan 2017/18\"); "
             "import with replace=true to replace its tree");
 
+  // A dry run answers as the real import would, and writes nothing.
+  v1::ImportPlanRequest dry;
+  dry.set_parent("organisations/th");
+  dry.set_plan_id("twice");
+  *dry.mutable_tree() = SmallTree();
+  dry.set_validate_only(true);
+  v1::PlanTree preview;
+  EXPECT_EQ(Stub()->ImportPlan(As("th").get(), dry, &preview).error_code(),
+            StatusCode::ALREADY_EXISTS);
+  dry.set_plan_id("never-written");
+  ASSERT_TRUE(Stub()->ImportPlan(As("th").get(), dry, &preview).ok());
+  EXPECT_EQ(PlanRows("th", "never-written"), 0);
+
   v1::PlanTree changed = SmallTree();
   changed.mutable_priorities(0)->mutable_outcomes(0)->mutable_activities(0)->set_title("Renamed");
   changed.mutable_priorities(1)->mutable_outcomes()->RemoveLast();
