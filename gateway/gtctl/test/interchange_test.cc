@@ -1,0 +1,107 @@
+// The interchange format without a server: CSV quoting, JSON layout, and
+// document <-> rows.
+#include "interchange.h"
+
+#include <gtest/gtest.h>
+
+namespace gt::gtctl {
+namespace {
+
+namespace v1 = goldenthread::v1;
+
+v1::PlanTree Tree() {
+  v1::PlanTree tree;
+  tree.mutable_plan()->set_name("organisations/a/plans/p");
+  tree.mutable_plan()->set_title("Plan");
+  tree.mutable_plan()->set_period_start("2017-04-01");
+  tree.mutable_plan()->set_period_end("2018-03-31");
+  auto* p = tree.add_priorities();
+  p->set_name("organisations/a/plans/p/priorities/1");
+  p->set_code("1");
+  p->set_title("Living \"safely\", well");
+  auto* o = p->add_outcomes();
+  o->set_code("1.1");
+  o->set_title("Outcome");
+  auto* a = o->add_activities();
+  a->set_name("organisations/a/plans/p/activities/9");
+  a->set_code("1.1.1");
+  a->set_title("Activity");
+  return tree;
+}
+
+TEST(CsvTest, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+}
+
+TEST(CsvTest, ReadsQuotedFieldsAcrossLines) {
+  auto records = ReadCsv("a,\"b,\"\"c\"\"\nd\",e\r\n\r\nx,y,z\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].fields, (std::vector<std::string>{"a", "b,\"c\"\nd", "e"}));
+  EXPECT_EQ((*records)[1].line, 4);
+  EXPECT_FALSE(ReadCsv("a,\"open\n").ok());
+}
+
+TEST(InterchangeTest, DocumentRoundTripsThroughJsonAndCsv) {
+  v1::Milestone m;
+  m.set_name("organisations/a/plans/p/milestones/3");
+  m.set_activity("organisations/a/plans/p/activities/9");
+  m.set_ordinal(1);
+  m.set_title("Replace, \"quickly\"\nall lamps");
+  m.set_baseline_deadline("2017-12-31");
+  m.set_current_deadline("2018-01-31");
+  m.set_status(v1::DELAYED);
+  m.set_percent_complete(40);
+  m.set_latest_comment("late; see note");
+  auto document = ToDocument(Tree(), {m});
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_FALSE(document->tree().plan().has_create_time());
+  EXPECT_EQ(document->tree().priorities(0).name(), "");
+
+  std::string json = ToJson(*document);
+  EXPECT_EQ(json.substr(0, 36), "{\n  \"format\": \"goldenthread.plan/1\",");
+  auto parsed = ParseDocumentJson(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(ToJson(*parsed), json);
+
+  std::string csv = ToCsv(*document);
+  auto from_csv = ParseMilestonesCsv(csv, Tree());
+  ASSERT_TRUE(from_csv.ok()) << from_csv.status();
+  EXPECT_EQ(ToCsv(*from_csv), csv);
+  EXPECT_EQ(from_csv->milestones(0).title(), m.title());
+
+  auto imported = ToImportedPlan(*parsed);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->milestones.size(), 1u);
+  EXPECT_EQ(imported->milestones[0].activity_path, (std::vector<int>{0, 0, 0}));
+}
+
+TEST(InterchangeTest, CsvRowsThatCannotBeReadAreAllReportedByLine) {
+  std::string csv = std::string(kCsvHeader) +
+                    "\n1 / 1.1 / 9.9.9,1,T,,,,,,0,\n"
+                    "1 / 1.1 / 1.1.1,x,T,,,,,,0,\n"
+                    "1 / 1.1 / 1.1.1,1,T,,,2017-02-30,,,0,\n"
+                    "1 / 1.1 / 1.1.1,1,T,,,,,LATE,0,\n"
+                    "1 / 1.1 / 1.1.1,1,T,,,,,on target,140,\n"
+                    "1 / 1.1 / 1.1.1,1,T,,,,,On target,40,fine\n";
+  auto parsed = ParseMilestonesCsv(csv, Tree());
+  ASSERT_FALSE(parsed.ok());
+  std::string message(parsed.status().message());
+  for (const char* line : {"line 2:", "line 3:", "line 4:", "line 5:", "line 6:"}) {
+    EXPECT_NE(message.find(line), std::string::npos) << message;
+  }
+  EXPECT_EQ(message.find("line 7:"), std::string::npos) << message;
+  EXPECT_FALSE(ParseMilestonesCsv("title\n", Tree()).ok());
+}
+
+TEST(InterchangeTest, JsonOfAnotherFormatIsRefused) {
+  EXPECT_FALSE(ParseDocumentJson("{\"format\": \"other\"}").ok());
+  EXPECT_FALSE(ParseDocumentJson("{\"nonsense\": 1}").ok());
+  EXPECT_FALSE(ParseDocumentJson("not json").ok());
+}
+
+}  // namespace
+}  // namespace gt::gtctl
