@@ -1,0 +1,352 @@
+// gtctl import and export.
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "cli.h"
+#include "common/importers/importers.h"
+#include "gt/dates.h"
+#include "gt/sql_util.h"
+#include "interchange.h"
+
+namespace gt::gtctl {
+
+namespace v1 = goldenthread::v1;
+
+namespace {
+
+enum class InputKind { kSeed, kJson, kCsv };
+
+InputKind KindOf(const std::string& path, const std::string& text) {
+  if (absl::EndsWithIgnoreCase(path, ".csv")) {
+    return InputKind::kCsv;
+  }
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    return InputKind::kJson;
+  }
+  return InputKind::kSeed;
+}
+
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}
+  void Show(size_t done, size_t total) {
+    if (!enabled_ || total == 0) {
+      return;
+    }
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(kWidth * done / total);
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+              << done << "/" << total << " milestones" << std::flush;
+    if (done == total) {
+      std::cerr << "\n";
+    }
+  }
+
+ private:
+  bool enabled_;
+};
+
+struct Counts {
+  int priorities = 0, outcomes = 0, activities = 0, measures = 0;
+};
+Counts CountTree(const v1::PlanTree& tree) {
+  Counts c;
+  for (const auto& p : tree.priorities()) {
+    ++c.priorities;
+    c.measures += p.measures_size();
+    for (const auto& o : p.outcomes()) {
+      ++c.outcomes;
+      c.measures += o.measures_size();
+      c.activities += o.activities_size();
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- import
+
+int Import(const Args& args) {
+  if (!args.Has("plan")) {
+    throw UsageError{"--plan ID is required"};
+  }
+  const std::string plan_id = args.Get("plan");
+  const bool dry_run = args.Has("dry-run");
+  const bool replace = args.Has("replace");
+  const absl::Time effective = Effective(args.Get("effective"));
+
+  // Read every file before talking to the server.
+  std::vector<std::pair<std::string, std::string>> files;
+  std::set<InputKind> kinds;
+  for (const auto& path : args.positional) {
+    files.emplace_back(path, ReadFile(path));
+    kinds.insert(KindOf(path, files.back().second));
+  }
+  if (files.size() > 1 && (kinds.size() > 1 || *kinds.begin() != InputKind::kSeed)) {
+    throw UsageError{
+        "several files are merged only when all are source documents; import a "
+        "JSON or CSV file on its own"};
+  }
+  const InputKind kind = *kinds.begin();
+  Client client(args);
+  const std::string plan = client.PlanName(plan_id);
+
+  importers::ImportedPlan document;
+  if (kind == InputKind::kSeed) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      auto doc = importers::ReadDocument(files[i].second);
+      if (!doc.ok()) {
+        std::cerr << "error: " << files[i].first << ": " << doc.status().message() << "\n";
+        return kBadInput;
+      }
+      for (const auto& line : doc->unplaced) {
+        std::cerr << files[i].first << ":" << line.line_number << ": not placed (" << line.reason
+                  << "): " << Truncate(line.text, 100) << "\n";
+      }
+      if (i == 0) {
+        document = std::move(*doc);
+      } else if (auto s = importers::MergeInto(document, *doc); !s.ok()) {
+        std::cerr << "error: " << files[i].first << ": " << s.message() << "\n";
+        return kBadInput;
+      }
+    }
+  } else if (kind == InputKind::kJson) {
+    auto parsed = ParseDocumentJson(files[0].second);
+    absl::StatusOr<importers::ImportedPlan> imported =
+        parsed.ok() ? ToImportedPlan(*parsed)
+                    : absl::StatusOr<importers::ImportedPlan>(parsed.status());
+    if (!imported.ok()) {
+      std::cerr << "error: " << files[0].first << ": " << imported.status().message() << "\n";
+      return kBadInput;
+    }
+    document = std::move(*imported);
+  }
+
+  // CSV: milestones for a plan that exists; the tree is the plan's own.
+  bool csv_plan_has_milestones = false;
+  if (kind == InputKind::kCsv) {
+    v1::PlanTree tree = GetTree(client, plan);
+    auto parsed = ParseMilestonesCsv(files[0].second, tree);
+    if (!parsed.ok()) {
+      for (absl::string_view line : absl::StrSplit(parsed.status().message(), '\n')) {
+        std::cerr << files[0].first << ":" << absl::StripPrefix(line, "line ") << "\n";
+      }
+      return kBadInput;
+    }
+    auto imported = ToImportedPlan(*parsed);
+    if (!imported.ok()) {
+      std::cerr << "error: " << files[0].first << ": " << imported.status().message() << "\n";
+      return kBadInput;
+    }
+    document = std::move(*imported);
+    v1::ListMilestonesRequest list;
+    list.set_parent(plan);
+    list.set_page_size(1);
+    v1::ListMilestonesResponse page;
+    Check(client.milestones->ListMilestones(client.Context().get(), list, &page));
+    csv_plan_has_milestones = page.milestones_size() > 0;
+    if (csv_plan_has_milestones && !replace) {
+      std::cerr << "error: ALREADY_EXISTS: plan " << plan
+                << " already has milestones; pass --replace to replace them with the CSV's\n";
+      return kRefused;
+    }
+  }
+
+  // plan-service's validate_only does not look for an existing plan: ask, so
+  // that a dry run answers what the import would.
+  bool plan_exists = kind == InputKind::kCsv;
+  if (dry_run && kind != InputKind::kCsv) {
+    v1::GetPlanRequest get;
+    get.set_name(plan);
+    v1::Plan existing;
+    grpc::Status status = client.plans->GetPlan(client.Context().get(), get, &existing);
+    if (status.ok()) {
+      plan_exists = true;
+      if (!replace) {
+        std::cerr << "error: ALREADY_EXISTS: plan " << plan << " already exists (\""
+                  << existing.title() << "\"); the import would be refused: pass --replace to "
+                  << "replace its tree and milestones\n";
+        return kRefused;
+      }
+    } else if (status.error_code() != grpc::StatusCode::NOT_FOUND) {
+      Check(status);
+    }
+  }
+
+  v1::ImportPlanRequest import;
+  import.set_parent(client.OrgName());
+  import.set_plan_id(plan_id);
+  *import.mutable_tree() = document.tree;
+  // A CSV keeps the plan's tree as it is: replacing it with itself keeps ids.
+  import.set_replace(replace || kind == InputKind::kCsv);
+  import.set_validate_only(dry_run);
+  const std::string run_id = RandomId();
+  import.set_request_id(absl::StrCat(run_id, "-tree"));
+  v1::PlanTree created;
+  grpc::Status imported =
+      client.plans->ImportPlan(client.Context(absl::Minutes(5)).get(), import, &created);
+  if (imported.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+    std::cerr << "error: ALREADY_EXISTS: " << imported.error_message()
+              << "\nhint: gtctl import --replace replaces the plan's tree and milestones\n";
+    return kRefused;
+  }
+  Check(imported);
+
+  Counts counts = CountTree(document.tree);
+  std::string summary = absl::StrCat(
+      counts.priorities, " priorities, ", counts.outcomes, " outcomes, ", counts.activities,
+      " activities, ", counts.measures, " measures, ", document.milestones.size(), " milestones");
+  if (dry_run) {
+    if (JsonOutput(args)) {
+      goldenthread::gtctl::v1::PlanDocument preview;
+      std::vector<v1::Milestone> none;
+      // The document as it would be written, in the interchange format.
+      auto doc = ToDocument(created, none);
+      preview = *doc;
+      preview.clear_milestones();
+      for (const auto& m : document.milestones) {
+        const auto& path = m.activity_path;
+        const auto& p = document.tree.priorities(path[0]);
+        const auto& o = p.outcomes(path[1]);
+        auto* out = preview.add_milestones();
+        out->set_priority_code(p.code());
+        out->set_outcome_code(o.code());
+        out->set_activity_code(o.activities(path[2]).code());
+        out->set_ordinal(m.milestone.ordinal());
+        out->set_title(m.milestone.title());
+        out->set_lead_officer(m.milestone.lead_officer());
+        out->set_directorate(m.milestone.directorate());
+        out->set_baseline_deadline(m.milestone.baseline_deadline());
+        out->set_current_deadline(m.milestone.current_deadline());
+        out->set_status(m.milestone.status());
+        out->set_percent_complete(m.milestone.percent_complete());
+        out->set_comment(m.milestone.latest_comment());
+      }
+      std::cout << ToJson(preview);
+      return kOk;
+    }
+    std::cout << "dry run: nothing written. Would "
+              << (kind == InputKind::kCsv ? "write milestones of"
+                  : plan_exists           ? "replace"
+                                          : "create")
+              << " " << plan << " \"" << document.tree.plan().title() << "\": " << summary << "\n";
+    std::map<std::string, int> per_activity;
+    for (const auto& m : document.milestones) {
+      per_activity[absl::StrJoin(m.activity_path, ",")]++;
+    }
+    for (int p = 0; p < document.tree.priorities_size(); ++p) {
+      const auto& pr = document.tree.priorities(p);
+      std::cout << pr.code() << "  " << Truncate(pr.title(), 90) << "\n";
+      for (int o = 0; o < pr.outcomes_size(); ++o) {
+        const auto& oc = pr.outcomes(o);
+        std::cout << "  " << oc.code() << "  " << Truncate(oc.title(), 88) << "\n";
+        for (int a = 0; a < oc.activities_size(); ++a) {
+          int n = per_activity[absl::StrCat(p, ",", o, ",", a)];
+          std::cout << "    " << oc.activities(a).code() << "  "
+                    << Truncate(oc.activities(a).title(), 70)
+                    << (n > 0 ? absl::StrCat("  [", n, " milestones]") : "") << "\n";
+        }
+      }
+    }
+    return kOk;
+  }
+
+  // Replace: the plan's milestones go (their history stays), then the new ones.
+  if (replace) {
+    v1::ListMilestonesRequest list;
+    list.set_parent(plan);
+    for (const auto& m : AllMilestones(client, list)) {
+      v1::DeleteMilestoneRequest del;
+      del.set_name(m.name());
+      google::protobuf::Empty empty;
+      Check(client.milestones->DeleteMilestone(client.Context().get(), del, &empty));
+    }
+  }
+  std::vector<v1::CreateMilestoneRequest> requests;
+  for (const auto& m : document.milestones) {
+    const auto& path = m.activity_path;
+    v1::CreateMilestoneRequest request;
+    *request.mutable_milestone() = m.milestone;
+    request.mutable_milestone()->set_activity(
+        created.priorities(path[0]).outcomes(path[1]).activities(path[2]).name());
+    *request.mutable_effective_at() = ToTimestamp(effective);
+    const v1::Milestone& mm = m.milestone;
+    if (!mm.current_deadline().empty() && !mm.baseline_deadline().empty() &&
+        mm.current_deadline() != mm.baseline_deadline()) {
+      request.set_revision_reason(
+          args.Get("revision-reason", "Deadline revised, as reported in the source document"));
+    }
+    requests.push_back(std::move(request));
+  }
+  ProgressBar bar;
+  constexpr size_t kBatch = 200;
+  size_t done = 0;
+  for (size_t start = 0; start < requests.size(); start += kBatch) {
+    v1::BatchCreateMilestonesRequest batch;
+    batch.set_parent(plan);
+    batch.set_request_id(absl::StrCat(run_id, "-", start));
+    for (size_t i = start; i < requests.size() && i < start + kBatch; ++i) {
+      *batch.add_requests() = requests[i];
+    }
+    v1::BatchCreateMilestonesResponse response;
+    Check(client.milestones->BatchCreateMilestones(client.Context(absl::Minutes(2)).get(), batch,
+                                                   &response));
+    done += response.milestones_size();
+    bar.Show(done, requests.size());
+  }
+  if (JsonOutput(args)) {
+    std::cout << ToJson(created);
+  } else {
+    std::cout << (replace ? "replaced " : "imported ") << plan << ": " << summary << "\n";
+  }
+  return kOk;
+}
+
+// ---------------------------------------------------------------- export
+
+int Export(const Args& args) {
+  std::string format = args.Get("format", "json");
+  if (format != "json" && format != "csv") {
+    throw UsageError{absl::StrCat("--format must be json or csv, got \"", format, "\"")};
+  }
+  Client client(args);
+  std::string plan = client.PlanName(args.positional[0]);
+  v1::PlanTree tree = GetTree(client, plan);
+  v1::ListMilestonesRequest list;
+  list.set_parent(plan);
+  auto document = ToDocument(tree, AllMilestones(client, list));
+  if (!document.ok()) {
+    std::cerr << "error: " << document.status().message() << "\n";
+    return kRefused;
+  }
+  std::string text = format == "json" ? ToJson(*document) : ToCsv(*document);
+  if (args.Has("out")) {
+    std::ofstream out(args.Get("out"), std::ios::binary);
+    out << text;
+    if (!out.flush()) {
+      std::cerr << "error: " << args.Get("out") << ": cannot write\n";
+      return kBadInput;
+    }
+  } else {
+    std::cout << text;
+  }
+  return kOk;
+}
+
+}  // namespace gt::gtctl
