@@ -1,5 +1,6 @@
 #include "gt/test_database.h"
 
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
@@ -71,10 +72,14 @@ void TestDatabase::Execute(const std::string& statement) {
   st->execute(statement);
 }
 
-std::string TestDatabase::QueryScalar(const std::string& query) {
+std::string TestDatabase::QueryScalar(const std::string& query,
+                                      const std::vector<std::string>& params) {
   auto conn = Connect(uri_, true);
-  std::unique_ptr<sql::Statement> st(conn->createStatement());
-  std::unique_ptr<sql::ResultSet> rs(st->executeQuery(query));
+  std::unique_ptr<sql::PreparedStatement> st(conn->prepareStatement(query));
+  for (size_t i = 0; i < params.size(); ++i) {
+    st->setString(static_cast<int>(i + 1), params[i]);
+  }
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
   if (!rs->next()) {
     return "";
   }

@@ -181,7 +181,7 @@ class MilestoneWorld {
   int HistoryRows(const std::string& milestone_name) {
     std::string id = milestone_name.substr(milestone_name.rfind('/') + 1);
     return std::stoi(milestone_db_.QueryScalar(
-        "SELECT COUNT(*) FROM milestone_updates WHERE kind = 1 AND milestone_id = " + id));
+        "SELECT COUNT(*) FROM milestone_updates WHERE kind = 1 AND milestone_id = ?", {id}));
   }
 
   static HostOptions Options(const std::string& name, const std::string& service) {

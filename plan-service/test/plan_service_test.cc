@@ -72,10 +72,10 @@ class PlanApiTest : public PlanServiceTest {
   }
 
   int PlanRows(const std::string& org, const std::string& plan) {
-    return std::stoi(db_->QueryScalar("SELECT COUNT(*) FROM plans WHERE org_id = '" + org +
-                                      "' AND plan_id = '" + plan + "'")) +
-           std::stoi(db_->QueryScalar("SELECT COUNT(*) FROM plan_items WHERE org_id = '" + org +
-                                      "' AND plan_id = '" + plan + "'"));
+    return std::stoi(db_->QueryScalar("SELECT COUNT(*) FROM plans WHERE org_id = ? AND plan_id = ?",
+                                      {org, plan})) +
+           std::stoi(db_->QueryScalar(
+               "SELECT COUNT(*) FROM plan_items WHERE org_id = ? AND plan_id = ?", {org, plan}));
   }
 };
 

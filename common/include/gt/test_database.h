@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "gt/mysql_pool.h"
@@ -25,8 +26,9 @@ class TestDatabase {
 
   // Runs one statement as the test user, e.g. to inspect rows.
   void Execute(const std::string& statement);
-  // The first column of the first row of a query, as text.
-  std::string QueryScalar(const std::string& query);
+  // The first column of the first row of a query, as text; `?` placeholders
+  // are bound to `params` in order.
+  std::string QueryScalar(const std::string& query, const std::vector<std::string>& params = {});
 
  private:
   MysqlUri uri_;
