@@ -6,7 +6,9 @@
 #   resident memory of each service idle and after the 32-caller load.
 #
 #   bench/run.sh            quick mode (a few minutes)
-#   bench/run.sh --full     more callers, longer runs
+#   bench/run.sh --large    quick mode, then again in a database of 1 M
+#                           milestones and 5 M history rows (1,000 plans)
+#   bench/run.sh --full     more callers, longer runs, and the large database
 #
 # Builds a Release tree in build-release/ (GT_BENCH_BUILD_DIR to reuse
 # another), runs its own durable MariaDB (InnoDB, flush at commit) in a
@@ -17,7 +19,14 @@ set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../scripts/lib/mariadb.sh"
 
 mode=quick
-[[ "${1:-}" == "--full" ]] && mode=full
+large=0
+for arg in "$@"; do
+  case "$arg" in
+    --full) mode=full large=1 ;;
+    --large) large=1 ;;
+    *) gt_die "usage: bench/run.sh [--full] [--large]" ;;
+  esac
+done
 if [[ "$mode" == quick ]]; then
   callers=(1 8 32) seconds=5
 else
@@ -54,6 +63,7 @@ mdb_create_user "$tmp/sock" gt "$password"
 mdb_create_databases "$tmp/sock" gt_plan gt_milestone gt_gateway
 uri() { printf 'mysql://gt:%s@127.0.0.1:%s/%s' "$password" "$port" "$1"; }
 
+m_ms=$(gt_free_port)
 start() {  # name binary grpc_port metrics_port database [flags...]
   local name="$1" bin="$2" grpc="$3" metrics="$4" db="$5"
   shift 5
@@ -70,7 +80,7 @@ start() {  # name binary grpc_port metrics_port database [flags...]
 }
 p_plan=$(gt_free_port) p_ms=$(gt_free_port) p_rep=$(gt_free_port) p_gw=$(gt_free_port)
 start plan-service plan-service/plan-service "$p_plan" "$(gt_free_port)" gt_plan
-start milestone-service milestone-service/milestone-service "$p_ms" "$(gt_free_port)" gt_milestone \
+start milestone-service milestone-service/milestone-service "$p_ms" "$m_ms" gt_milestone \
   --plan_service_addr="127.0.0.1:$p_plan"
 start report-service report-service/report-service "$p_rep" "$(gt_free_port)" "" \
   --plan_service_addr="127.0.0.1:$p_plan" --milestone_service_addr="127.0.0.1:$p_ms"
@@ -164,6 +174,56 @@ for s in plan_service milestone_service report_service gateway; do
   record "rss $s" "{\"idle_kib\": ${idle[$s]}, \"peak_kib\": ${loaded[$s]}}"
 done
 
+scrape() {  # label: time of one /metrics scrape of milestone-service (the overdue gauge)
+  local start end
+  start=$(date +%s%N)
+  curl -sf "http://127.0.0.1:$m_ms/metrics" >"$tmp/scrape.txt"
+  end=$(date +%s%N)
+  local db_s
+  db_s=$(awk '/^goldenthread_milestone_scrape_seconds / {print $2}' "$tmp/scrape.txt")
+  record "$1" "{\"scrape_ms\": $(( (end - start) / 1000000 )), \"query_s\": ${db_s:-0}}"
+}
+scrape "overdue scrape, small database"
+
+if (( large )); then
+  # 1,000 other plans of 1,000 milestones each, and five history rows per
+  # milestone, written straight into milestone-service's tables (seeding a
+  # database this size through the API would take the whole run). Portable
+  # SQL: a digits table cross-joined, no MariaDB-only sequence engine.
+  gt_log "seeding 1,000,000 milestones and 5,000,000 history rows"
+  seed="$tmp/seed.sql"
+  cat >"$seed" <<'SQL'
+CREATE TABLE IF NOT EXISTS bench_digits (d INT PRIMARY KEY);
+INSERT IGNORE INTO bench_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);
+INSERT INTO milestones (org_id, plan_id, activity_id, outcome_id, priority_id, priority_position,
+  outcome_position, activity_position, ordinal, title, lead_officer, directorate,
+  baseline_deadline, current_deadline, status, percent_complete, latest_comment, completed_date,
+  revision_count, progress_effective_at, deadline_effective_at, version, create_time, update_time)
+SELECT CONCAT('big', n DIV 100000), CONCAT('plan-', n DIV 1000), n DIV 10, n DIV 100, n DIV 1000,
+  0, (n DIV 100) % 10, (n DIV 10) % 10, n % 10, CONCAT('Milestone ', n), CONCAT('Officer ', n % 50),
+  ELT(1 + n % 5, 'PLACE', 'HAC', 'CLC', 'RES', 'CSF'),
+  DATE_ADD('2017-01-01', INTERVAL n % 700 DAY), DATE_ADD('2017-01-01', INTERVAL n % 700 DAY),
+  1 + n % 4, n % 100, 'seeded', NULL, 0, '2017-06-30', '1000-01-01', 1, UTC_TIMESTAMP(6),
+  UTC_TIMESTAMP(6)
+FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d + 100000 * g.d AS n
+      FROM bench_digits a, bench_digits b, bench_digits c, bench_digits e, bench_digits f,
+           bench_digits g) numbers;
+INSERT INTO milestone_updates (org_id, plan_id, milestone_id, kind, status, percent_complete,
+  comment, previous_deadline, new_deadline, reason, effective_at, recorded_at, request_id,
+  recorded_by)
+SELECT m.org_id, m.plan_id, m.milestone_id, 1, 1 + k.d % 4, 20 * k.d, 'seeded history', NULL,
+  NULL, '', DATE_ADD('2017-04-01', INTERVAL 30 * k.d DAY), UTC_TIMESTAMP(6), '', 'seed'
+FROM milestones m JOIN bench_digits k ON k.d < 5 WHERE m.org_id LIKE 'big%';
+SQL
+  start_ns=$(date +%s%N)
+  mariadb --no-defaults --socket="$tmp/sock" gt_milestone <"$seed"
+  record "seeding" "{\"seconds\": $(( ($(date +%s%N) - start_ns) / 1000000000 ))}"
+  scrape "overdue scrape, 1M milestones"
+  load "end-of-year report c=2, large database" "127.0.0.1:$p_gw" "$token" end_of_year 2
+  load "progress report c=2, large database" "127.0.0.1:$p_gw" "$token" progress_report 2
+  load "gateway c=32, large database" "127.0.0.1:$p_gw" "$token" update_progress 32
+fi
+
 /usr/bin/python3 - "$out" "$mode" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -172,10 +232,20 @@ print(f"\n## Results ({sys.argv[2]} mode)\n")
 print("| what | ok/s | p50 ms | p99 ms | errors |")
 print("|---|---:|---:|---:|---:|")
 for label, r in by.items():
-    if label.startswith("rss"):
+    if label.startswith("rss") or "throughput" not in r:
         continue
     print(f"| {label} | {r.get('throughput', 0):.0f} | {r.get('p50_ms', 0):.2f} | "
           f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} |")
+for label, r in by.items():
+    if "scrape_ms" in r:
+        print(f"\n{label}: {r['scrape_ms']} ms for the whole /metrics, "
+              f"{float(r['query_s']) * 1000:.1f} ms of it the database query")
+    if label == "seeding":
+        print(f"\nseeding the large database: {r['seconds']} s")
+for kind in ("end-of-year report c=2", "progress report c=2"):
+    small, big = by.get(kind), by.get(kind + ", large database")
+    if small and big and small.get("p50_ms") and big.get("p50_ms"):
+        print(f"| {kind} large/small p50 | {big['p50_ms'] / small['p50_ms']:.2f} |")
 print("\n| ratio | value |\n|---|---:|")
 for c in (1, 8, 32, 128):
     f, d, g = by.get(f"floor c={c}"), by.get(f"direct c={c}"), by.get(f"gateway c={c}")
