@@ -218,10 +218,12 @@ SQL
   start_ns=$(date +%s%N)
   mariadb --no-defaults --socket="$tmp/sock" gt_milestone <"$seed"
   record "seeding" "{\"seconds\": $(( ($(date +%s%N) - start_ns) / 1000000000 ))}"
-  scrape "overdue scrape, 1M milestones"
+  scrape "overdue scrape, 1M milestones, first (every plan counted)"
+  scrape "overdue scrape, 1M milestones, nothing changed"
   load "end-of-year report c=2, large database" "127.0.0.1:$p_gw" "$token" end_of_year 2
   load "progress report c=2, large database" "127.0.0.1:$p_gw" "$token" progress_report 2
   load "gateway c=32, large database" "127.0.0.1:$p_gw" "$token" update_progress 32
+  scrape "overdue scrape, 1M milestones, after updates to one plan"
 fi
 
 /usr/bin/python3 - "$out" "$mode" <<'PY'

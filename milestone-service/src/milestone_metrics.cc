@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "goldenthread/v1/common.pb.h"
 #include "gt/dates.h"
+#include "gt/status.h"
 #include "prometheus/family.h"
 
 namespace gt::milestone {
@@ -57,9 +58,59 @@ void MilestoneMetrics::CountUpdate(int32_t status) {
   }
 }
 
+absl::StatusOr<std::vector<ScrapeRow>> MilestoneMetrics::Rows(absl::CivilDay day) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto changes = repository_.PlanChanges();
+  if (!changes.ok()) {
+    return changes.status();
+  }
+  if (day != cache_day_) {
+    // Overdue depends on the day: a new day recounts everything.
+    cache_.clear();
+    cache_day_ = day;
+  }
+  std::map<std::pair<std::string, std::string>, absl::Time> current;
+  std::vector<PlanRef> stale;
+  for (const auto& [plan, changed] : *changes) {
+    auto key = std::make_pair(plan.organisation, plan.plan);
+    current[key] = changed;
+    auto it = cache_.find(key);
+    if (it == cache_.end() || it->second.changed != changed) {
+      stale.push_back(plan);
+    }
+  }
+  if (stale.size() > kRecountPlansAtMost) {
+    GT_ASSIGN_OR_RETURN(auto all, repository_.Scrape(day));
+    cache_.clear();
+    for (const auto& [key, changed] : current) {
+      cache_[key].changed = changed;
+    }
+    for (ScrapeRow& row : all) {
+      cache_[{row.organisation, row.plan}].rows.push_back(std::move(row));
+    }
+  } else {
+    for (const PlanRef& plan : stale) {
+      GT_ASSIGN_OR_RETURN(auto rows, repository_.ScrapePlan(plan, day));
+      PlanRows& entry = cache_[{plan.organisation, plan.plan}];
+      entry.changed = current[{plan.organisation, plan.plan}];
+      entry.rows = std::move(rows);
+    }
+  }
+  std::vector<ScrapeRow> out;
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (current.count(it->first) == 0) {
+      it = cache_.erase(it);
+      continue;
+    }
+    out.insert(out.end(), it->second.rows.begin(), it->second.rows.end());
+    ++it;
+  }
+  return out;
+}
+
 std::vector<prometheus::MetricFamily> MilestoneMetrics::Collect() const {
   absl::Time start = absl::Now();
-  auto rows = repository_.Scrape(OverdueDayNow(absl::Now()));
+  auto rows = Rows(OverdueDayNow(absl::Now()));
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
 
   auto overdue = Gauge("goldenthread_milestones_overdue",

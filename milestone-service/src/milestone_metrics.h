@@ -1,8 +1,13 @@
 #pragma once
 
 #include <array>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "milestone_repository.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
@@ -12,7 +17,9 @@ namespace gt::milestone {
 
 // goldenthread_milestone_updates_total{status}: committed progress updates
 // (never replays or failures).
-// At scrape time, from one covering-index query (so never stale):
+// At scrape time (so never stale), recounting only the plans whose
+// milestones changed since the last scrape (or all of them when the day
+// turns, or when many changed: then one covering-index scan):
 //   goldenthread_milestones_overdue{organisation,plan,directorate}
 //   goldenthread_milestones_total{organisation,plan,status}
 //   goldenthread_milestone_last_update_timestamp_seconds{organisation,plan}
@@ -23,8 +30,21 @@ class MilestoneMetrics : public prometheus::Collectable {
   void CountUpdate(int32_t status);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
+  // The scrape's rows: cached per plan, recounted where the plan changed.
+  absl::StatusOr<std::vector<ScrapeRow>> Rows(absl::CivilDay day) const;
+
  private:
+  struct PlanRows {
+    absl::Time changed;
+    std::vector<ScrapeRow> rows;
+  };
+  // More changed plans than this in one scrape: one full scan is cheaper.
+  static constexpr size_t kRecountPlansAtMost = 50;
+
   MilestoneRepository& repository_;
+  mutable std::mutex mu_;
+  mutable absl::CivilDay cache_day_ ABSL_GUARDED_BY(mu_);
+  mutable std::map<std::pair<std::string, std::string>, PlanRows> cache_ ABSL_GUARDED_BY(mu_);
   std::array<prometheus::Counter*, 7> updates_{};
 };
 

@@ -103,6 +103,11 @@ class MilestoneRepository {
 
   // For the gauges, computed at scrape time across all organisations.
   virtual absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay day) = 0;
+  // The same groups for one plan.
+  virtual absl::StatusOr<std::vector<ScrapeRow>> ScrapePlan(const PlanRef& plan,
+                                                            absl::CivilDay day) = 0;
+  // When each plan's milestones last changed (any write, deletes included).
+  virtual absl::StatusOr<std::vector<std::pair<PlanRef, absl::Time>>> PlanChanges() = 0;
 };
 
 }  // namespace gt::milestone

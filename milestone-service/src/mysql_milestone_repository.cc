@@ -356,12 +356,14 @@ absl::Status MysqlMilestoneRepository::DeleteMilestone(
     GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
     GT_RETURN_IF_ERROR(check(row));
     Stmt st(c.prepareStatement(
-        "UPDATE milestones SET delete_time = ?, version = version + 1 WHERE org_id = ? AND "
-        "plan_id = ? AND milestone_id = ?"));
-    st->setString(1, FormatDbTime(Micros(absl::Now())));
-    st->setString(2, key.plan.organisation);
-    st->setString(3, key.plan.plan);
-    st->setInt64(4, key.id);
+        "UPDATE milestones SET delete_time = ?, update_time = ?, version = version + 1 WHERE "
+        "org_id = ? AND plan_id = ? AND milestone_id = ?"));
+    std::string now = FormatDbTime(Micros(absl::Now()));
+    st->setString(1, now);
+    st->setString(2, now);
+    st->setString(3, key.plan.organisation);
+    st->setString(4, key.plan.plan);
+    st->setInt64(5, key.id);
     st->executeUpdate();
     return absl::OkStatus();
   });
@@ -494,26 +496,71 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
   return out;
 }
 
+namespace {
+
+std::vector<ScrapeRow> ReadScrape(sql::ResultSet& rs) {
+  std::vector<ScrapeRow> out;
+  while (rs.next()) {
+    ScrapeRow row;
+    row.organisation = rs.getString(1);
+    row.plan = rs.getString(2);
+    row.status = rs.getInt(3);
+    row.directorate = rs.getString(4);
+    row.milestones = rs.getInt64(5);
+    row.overdue = rs.getInt64(6);
+    row.last_update = ParseDbTime(rs.getString(7));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+constexpr char kScrapeColumns[] =
+    "SELECT org_id, plan_id, status, directorate, COUNT(*), "
+    "SUM(CASE WHEN current_deadline <= ? THEN 1 ELSE 0 END), MAX(update_time) "
+    "FROM milestones WHERE delete_time IS NULL";
+
+}  // namespace
+
 absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::Scrape(absl::CivilDay day) {
   std::vector<ScrapeRow> out;
   GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "Scrape", [&](sql::Connection& c) {
     Stmt st(c.prepareStatement(
-        "SELECT org_id, plan_id, status, directorate, COUNT(*), "
-        "SUM(CASE WHEN current_deadline <= ? THEN 1 ELSE 0 END), MAX(update_time) "
-        "FROM milestones WHERE delete_time IS NULL "
-        "GROUP BY org_id, plan_id, status, directorate"));
+        absl::StrCat(kScrapeColumns, " GROUP BY org_id, plan_id, status, directorate")));
     st->setString(1, FormatDate(day));
     Rows rs(st->executeQuery());
+    out = ReadScrape(*rs);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::ScrapePlan(const PlanRef& plan,
+                                                                            absl::CivilDay day) {
+  std::vector<ScrapeRow> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ScrapePlan", [&](sql::Connection& c) {
+    Stmt st(c.prepareStatement(
+        absl::StrCat(kScrapeColumns,
+                     " AND org_id = ? AND plan_id = ? GROUP BY org_id, plan_id, status, "
+                     "directorate")));
+    st->setString(1, FormatDate(day));
+    st->setString(2, plan.organisation);
+    st->setString(3, plan.plan);
+    Rows rs(st->executeQuery());
+    out = ReadScrape(*rs);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<PlanRef, absl::Time>>>
+MysqlMilestoneRepository::PlanChanges() {
+  std::vector<std::pair<PlanRef, absl::Time>> out;
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "PlanChanges", [&](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    Rows rs(st->executeQuery(
+        "SELECT org_id, plan_id, MAX(update_time) FROM milestones GROUP BY org_id, plan_id"));
     while (rs->next()) {
-      ScrapeRow row;
-      row.organisation = rs->getString(1);
-      row.plan = rs->getString(2);
-      row.status = rs->getInt(3);
-      row.directorate = rs->getString(4);
-      row.milestones = rs->getInt64(5);
-      row.overdue = rs->getInt64(6);
-      row.last_update = ParseDbTime(rs->getString(7));
-      out.push_back(std::move(row));
+      out.emplace_back(PlanRef{rs->getString(1), rs->getString(2)}, ParseDbTime(rs->getString(3)));
     }
     return absl::OkStatus();
   }));

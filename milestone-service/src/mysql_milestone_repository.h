@@ -36,6 +36,9 @@ class MysqlMilestoneRepository : public MilestoneRepository {
       const PlanRef& plan, absl::Time effective_before,
       std::optional<absl::Time> recorded_before) override;
   absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay day) override;
+  absl::StatusOr<std::vector<ScrapeRow>> ScrapePlan(const PlanRef& plan,
+                                                    absl::CivilDay day) override;
+  absl::StatusOr<std::vector<std::pair<PlanRef, absl::Time>>> PlanChanges() override;
 
  private:
   absl::Time Deadline() const { return absl::Now() + absl::Seconds(30); }

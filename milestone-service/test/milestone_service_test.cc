@@ -337,6 +337,15 @@ TEST_F(MilestoneServiceTest, OverdueGaugeEqualsAnIndependentCountAndFollowsCompl
   ASSERT_TRUE(Progress("gauge-a", created[0].name(), v1::COMPLETED, std::nullopt, "done").ok());
   EXPECT_EQ(Metric(series("gauge-a", "p", "PLACE")), 1);
   EXPECT_EQ(Metric(series("gauge-b", "q", "PLACE")), 1);
+  // Scrapes recount only plans that changed since the last one: a deleted
+  // milestone must still be seen at the next scrape, and other plans kept.
+  v1::DeleteMilestoneRequest remove;
+  remove.set_name(created[6].name());  // gauge-b, RES, overdue
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(stub().DeleteMilestone(MilestoneWorld::As("gauge-b").get(), remove, &empty).ok());
+  EXPECT_EQ(Metric(series("gauge-b", "q", "RES")), 1);
+  EXPECT_EQ(Metric(series("gauge-a", "p", "HAC")), 1);
+  EXPECT_EQ(Metric(series("gauge-a", "p", "PLACE")), 1);
   EXPECT_GE(Metric("goldenthread_milestone_scrape_success"), 1);
   // Statuses a plan has none of are there at 0, so ratios keep every plan.
   EXPECT_EQ(Metric("goldenthread_milestones_total{organisation=\"gauge-b\",plan=\"q\",status="
@@ -344,7 +353,7 @@ TEST_F(MilestoneServiceTest, OverdueGaugeEqualsAnIndependentCountAndFollowsCompl
             0);
   EXPECT_EQ(Metric("goldenthread_milestones_total{organisation=\"gauge-b\",plan=\"q\",status=\"NOT_"
                    "STARTED\"}"),
-            3);
+            2);  // three created, one deleted
 }
 
 TEST_F(MilestoneServiceTest, UpdatesTotalCountsCommitsNotReplaysOrFailures) {
