@@ -155,11 +155,45 @@ load() {  # label addr token call concurrency [secs]
     --concurrency="$5" --seconds="${6:-$seconds}" --warmup_seconds=1)" || true
   record "$1" "$r"
 }
+# The proxy anchor: the same milestone-service behind nginx's grpc_pass (no
+# authentication, no authorisation: a plain HTTP/2 proxy), for the gateway to
+# be compared with.
+if ! command -v nginx >/dev/null; then
+  gt_log "installing nginx-light for the proxy anchor"
+  sudo=""; (( EUID == 0 )) || sudo=sudo
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+fi
+p_nginx=$(gt_free_port)
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx.conf" <<NGINX
+daemon off;
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  upstream milestones { server 127.0.0.1:$p_ms; keepalive 64; }
+  server {
+    listen 127.0.0.1:$p_nginx http2;
+    location / { grpc_pass grpc://milestones; }
+  }
+}
+NGINX
+nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" &
+pids+=($!)
+
 for c in "${callers[@]}"; do
   record "floor c=$c" "$("$build/bench/gt-floor" --mysql_uri="$(uri gt_milestone)" --plan="$plan" \
     --concurrency="$c" --seconds="$seconds" --warmup_seconds=1)"
   load "direct c=$c" "127.0.0.1:$p_ms" "" update_progress "$c"
   load "gateway c=$c" "127.0.0.1:$p_gw" "$token" update_progress "$c"
+  load "nginx c=$c" "127.0.0.1:$p_nginx" "" update_progress "$c"
 done
 declare -A loaded
 for s in plan_service milestone_service report_service gateway; do
@@ -254,6 +288,9 @@ for c in (1, 8, 32, 128):
     if f and d and g and f["throughput"] and d["throughput"]:
         print(f"| direct/floor c={c} | {d['throughput'] / f['throughput']:.2f} |")
         print(f"| gateway/direct c={c} | {g['throughput'] / d['throughput']:.2f} |")
+    n = by.get(f"nginx c={c}")
+    if g and n and n.get("throughput"):
+        print(f"| gateway/nginx c={c} | {g['throughput'] / n['throughput']:.2f} |")
 print("\n| service | RSS idle MiB | peak RSS under load MiB |\n|---|---:|---:|")
 for label, r in by.items():
     if label.startswith("rss "):
