@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/importers/importers.h"
+#include "common/importers/test/seed_test_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gt/test_http.h"
 #include "plan_service_fixture.h"
@@ -488,18 +489,14 @@ TEST_F(PlanApiTest, MetricsCountCallsByCode) {
 namespace gt::plan {
 namespace {
 
-std::string ReadSeed(const std::string& name) {
-  std::ifstream in(std::string(GT_SEEDS_DIR) + "/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using importers::testing::kMonitoring2017;
+using importers::testing::ReadSeed;
 
 // Issue acceptance: the structure of the Strategic Plan 2017/18 monitoring
 // document goes in through ImportPlan and comes back from GetPlanTree
 // identical and in document order.
 TEST_F(PlanApiTest, Seed2017StructureRoundTripsThroughImportAndTree) {
-  auto read = importers::ReadMonitoring2017(ReadSeed("003_ec2567edfe30a260.txt"));
+  auto read = importers::ReadMonitoring2017(ReadSeed(kMonitoring2017));
   ASSERT_TRUE(read.ok()) << read.status();
   const v1::PlanTree& document = read->tree;
   v1::PlanTree imported = Import("th", "2017-18", document);

@@ -14,6 +14,7 @@
 
 #include "common/importers/importers.h"
 #include "common/importers/loader.h"
+#include "common/importers/test/seed_test_util.h"
 #include "goldenthread/v1/report.grpc.pb.h"
 #include "gt/identity.h"
 #include "gt/sql_util.h"
@@ -26,17 +27,11 @@ namespace gt::report::testing {
 
 namespace v1 = goldenthread::v1;
 
-inline constexpr char kCompleted2007[] = "000_0fbffd0030868d04.txt";
-inline constexpr char kOverdue2007[] = "001_438444c0e1c0bfc6.txt";
-inline constexpr char kMonitoring2017[] = "003_ec2567edfe30a260.txt";
-
-inline std::string ReadSeed(const std::string& name) {
-  std::ifstream in(std::string(GT_SEEDS_DIR) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open seed " << name << " in " << GT_SEEDS_DIR;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The seed documents, as the readers' own tests read them.
+using importers::testing::kCompleted2007;
+using importers::testing::kMonitoring2017;
+using importers::testing::kOverdue2007;
+using importers::testing::ReadSeed;
 
 // The calls report-service makes to its backends, by method, and what
 // identity and deadline each carried.

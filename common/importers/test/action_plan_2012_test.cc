@@ -24,17 +24,8 @@ namespace {
 using ::goldenthread::v1::NOT_STARTED;
 using ::testing::ElementsAre;
 
-class ActionPlan2012Test : public ::testing::Test {
+class ActionPlan2012Test : public SeedTest<ReadActionPlan2012, kActionPlan2012> {
  protected:
-  static void SetUpTestSuite() {
-    auto read = ReadActionPlan2012(ReadSeed(kActionPlan2012));
-    ASSERT_TRUE(read.ok()) << read.status();
-    plan_ = new ImportedPlan(*std::move(read));
-  }
-  static void TearDownTestSuite() {
-    delete plan_;
-    plan_ = nullptr;
-  }
   static const goldenthread::v1::Milestone* FindMilestone(std::string_view title) {
     for (const auto& m : plan_->milestones) {
       if (m.milestone.title() == title) {
@@ -43,9 +34,7 @@ class ActionPlan2012Test : public ::testing::Test {
     }
     return nullptr;
   }
-  static ImportedPlan* plan_;
 };
-ImportedPlan* ActionPlan2012Test::plan_ = nullptr;
 
 TEST_F(ActionPlan2012Test, Counts) {
   const auto& tree = plan_->tree;

@@ -19,20 +19,7 @@ namespace {
 using ::goldenthread::v1::COMPLETED;
 using ::testing::ElementsAre;
 
-class Completed2007Test : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto read = ReadCompletedActivities2007(ReadSeed(kCompleted2007));
-    ASSERT_TRUE(read.ok()) << read.status();
-    plan_ = new ImportedPlan(*std::move(read));
-  }
-  static void TearDownTestSuite() {
-    delete plan_;
-    plan_ = nullptr;
-  }
-  static ImportedPlan* plan_;
-};
-ImportedPlan* Completed2007Test::plan_ = nullptr;
+using Completed2007Test = SeedTest<ReadCompletedActivities2007, kCompleted2007>;
 
 TEST_F(Completed2007Test, Counts) {
   const auto& tree = plan_->tree;

@@ -25,20 +25,7 @@ using ::goldenthread::v1::DELAYED;
 using ::goldenthread::v1::ON_TARGET;
 using ::testing::ElementsAre;
 
-class Monitoring2017Test : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto read = ReadMonitoring2017(ReadSeed(kMonitoring2017));
-    ASSERT_TRUE(read.ok()) << read.status();
-    plan_ = new ImportedPlan(*std::move(read));
-  }
-  static void TearDownTestSuite() {
-    delete plan_;
-    plan_ = nullptr;
-  }
-  static ImportedPlan* plan_;
-};
-ImportedPlan* Monitoring2017Test::plan_ = nullptr;
+using Monitoring2017Test = SeedTest<ReadMonitoring2017, kMonitoring2017>;
 
 TEST_F(Monitoring2017Test, PlanHeader) {
   const auto& plan = plan_->tree.plan();

@@ -22,20 +22,7 @@ namespace {
 using ::goldenthread::v1::DELAYED;
 using ::testing::ElementsAre;
 
-class Overdue2007Test : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto read = ReadOverdueActivities2007(ReadSeed(kOverdue2007));
-    ASSERT_TRUE(read.ok()) << read.status();
-    plan_ = new ImportedPlan(*std::move(read));
-  }
-  static void TearDownTestSuite() {
-    delete plan_;
-    plan_ = nullptr;
-  }
-  static ImportedPlan* plan_;
-};
-ImportedPlan* Overdue2007Test::plan_ = nullptr;
+using Overdue2007Test = SeedTest<ReadOverdueActivities2007, kOverdue2007>;
 
 TEST_F(Overdue2007Test, Counts) {
   const auto& tree = plan_->tree;

@@ -20,6 +20,24 @@ inline constexpr char kActionPlan2012[] = "002_35223a6a9f2d723a.txt";
 inline constexpr char kMonitoring2017[] = "003_ec2567edfe30a260.txt";
 inline constexpr char kStrategicPlan2019[] = "004_7f0182a806b988ca.txt";
 
+inline std::string ReadSeed(const std::string& name);
+
+// One reader run on one seed, shared by a test suite.
+template <absl::StatusOr<ImportedPlan> (*Reader)(std::string_view), const char* Seed>
+class SeedTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto read = Reader(ReadSeed(Seed));
+    ASSERT_TRUE(read.ok()) << read.status();
+    plan_ = new ImportedPlan(*std::move(read));
+  }
+  static void TearDownTestSuite() {
+    delete plan_;
+    plan_ = nullptr;
+  }
+  static inline ImportedPlan* plan_ = nullptr;
+};
+
 inline std::string ReadSeed(const std::string& name) {
   std::ifstream in(std::string(GT_SEEDS_DIR) + "/" + name, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot open seed " << name << " in " << GT_SEEDS_DIR;

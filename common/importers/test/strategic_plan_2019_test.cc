@@ -21,20 +21,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 
-class StrategicPlan2019Test : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto read = ReadStrategicPlan2019(ReadSeed(kStrategicPlan2019));
-    ASSERT_TRUE(read.ok()) << read.status();
-    plan_ = new ImportedPlan(*std::move(read));
-  }
-  static void TearDownTestSuite() {
-    delete plan_;
-    plan_ = nullptr;
-  }
-  static ImportedPlan* plan_;
-};
-ImportedPlan* StrategicPlan2019Test::plan_ = nullptr;
+using StrategicPlan2019Test = SeedTest<ReadStrategicPlan2019, kStrategicPlan2019>;
 
 TEST_F(StrategicPlan2019Test, Counts) {
   const auto& tree = plan_->tree;
