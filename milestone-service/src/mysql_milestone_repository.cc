@@ -238,12 +238,8 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
 }
 
 absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::GetMilestone(const MilestoneKey& key) {
-  MilestoneRow row;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetMilestone", [&](sql::Connection& c) {
-    GT_ASSIGN_OR_RETURN(row, LoadMilestone(c, key, false));
-    return absl::OkStatus();
-  }));
-  return row;
+  return QuerySql<MilestoneRow>(pool_, Deadline(), "GetMilestone",
+                                [&](sql::Connection& c) { return LoadMilestone(c, key, false); });
 }
 
 absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMilestones(

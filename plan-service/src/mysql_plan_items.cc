@@ -56,12 +56,8 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, Ite
 }
 
 absl::StatusOr<ItemRow> MysqlPlanRepository::GetItem(const ItemKey& key) {
-  ItemRow out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetItem", [&](sql::Connection& c) {
-    GT_ASSIGN_OR_RETURN(out, LoadItem(c, key, false));
-    return absl::OkStatus();
-  }));
-  return out;
+  return QuerySql<ItemRow>(pool_, Deadline(), "GetItem",
+                           [&](sql::Connection& c) { return LoadItem(c, key, false); });
 }
 
 absl::StatusOr<std::vector<ItemRow>> MysqlPlanRepository::ListItems(

@@ -295,12 +295,8 @@ absl::StatusOr<Plan> MysqlPlanRepository::CreatePlan(const PlanKey& key, const P
 }
 
 absl::StatusOr<Plan> MysqlPlanRepository::GetPlan(const PlanKey& key) {
-  Plan out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetPlan", [&](sql::Connection& c) {
-    GT_ASSIGN_OR_RETURN(out, LoadPlan(c, key, false));
-    return absl::OkStatus();
-  }));
-  return out;
+  return QuerySql<Plan>(pool_, Deadline(), "GetPlan",
+                        [&](sql::Connection& c) { return LoadPlan(c, key, false); });
 }
 
 absl::StatusOr<std::vector<Plan>> MysqlPlanRepository::ListPlans(const std::string& organisation,

@@ -168,12 +168,8 @@ std::map<std::string, ItemRow> ExistingByPath(sql::Connection& conn, const PlanK
 }  // namespace
 
 absl::StatusOr<PlanTree> MysqlPlanRepository::GetPlanTree(const PlanKey& key) {
-  PlanTree out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetPlanTree", [&](sql::Connection& c) {
-    GT_ASSIGN_OR_RETURN(out, LoadTree(c, key));
-    return absl::OkStatus();
-  }));
-  return out;
+  return QuerySql<PlanTree>(pool_, Deadline(), "GetPlanTree",
+                            [&](sql::Connection& c) { return LoadTree(c, key); });
 }
 
 absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, const PlanTree& tree,

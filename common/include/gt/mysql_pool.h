@@ -130,6 +130,25 @@ bool IsConnectionLost(const sql::SQLException& e);
 absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
                     const std::function<absl::Status(sql::Connection&)>& fn);
 
+// RunSql for a read that yields one value: `fn(conn)` returns StatusOr<T>.
+template <typename T, typename Fn>
+absl::StatusOr<T> QuerySql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                           Fn fn) {
+  T out;
+  absl::Status status = RunSql(pool, deadline, operation, [&](sql::Connection& c) {
+    absl::StatusOr<T> result = fn(c);
+    if (!result.ok()) {
+      return result.status();
+    }
+    out = *std::move(result);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    return status;
+  }
+  return out;
+}
+
 // The same inside a transaction: commit when fn returns OK, roll back
 // otherwise. Deadlocks and lock timeouts are retried a few times.
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
