@@ -29,24 +29,12 @@ namespace {
 
 constexpr char kUntitled[] = " (untitled in the document)";
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 // "Strategic Action  Lead Member Lead Officer Directorate  Milestones and
 // Deadlines" and its variants ("Lead Member, Lead Officer Directorate").
 bool IsTableHeader(const std::vector<std::string_view>& cells) {
   return !cells.empty() && EqualsIgnoreCase(cells[0], "Strategic Action") &&
          (cells.size() < 2 || StartsWithIgnoreCase(cells[1], "Lead ")) &&
          (cells.size() < 3 || StartsWithIgnoreCase(cells[2], "Milestones"));
-}
-
-std::string JoinFrom(const std::vector<std::string_view>& cells, size_t from) {
-  std::string out;
-  for (size_t i = from; i < cells.size(); ++i) {
-    if (!cells[i].empty()) {
-      absl::StrAppend(&out, out.empty() ? "" : " ", AsAbsl(cells[i]));
-    }
-  }
-  return out;
 }
 
 class ActionPlan2012Reader {

@@ -10,8 +10,6 @@
 namespace gt::importers {
 namespace {
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 std::string_view FirstWord(std::string_view s) {
   s = Trim(s);
   return s.substr(0, s.find(' '));

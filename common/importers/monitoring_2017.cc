@@ -28,8 +28,6 @@ namespace {
 
 using Cells = std::vector<std::string_view>;
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 // Cells that may appear in the repeated table header rows.
 bool IsHeaderWord(std::string_view cell) {
   static constexpr std::string_view kWords[] = {"Activity",    "Our key deliverables",

@@ -31,8 +31,6 @@
 namespace gt::importers {
 namespace {
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 bool IsMilestoneHeader(const std::vector<std::string_view>& cells) {
   for (std::string_view cell : cells) {
     if (!cell.empty() && !EqualsIgnoreCase(cell, "Progress Milestone") &&
@@ -41,16 +39,6 @@ bool IsMilestoneHeader(const std::vector<std::string_view>& cells) {
     }
   }
   return true;
-}
-
-std::string JoinFrom(const std::vector<std::string_view>& cells, size_t from) {
-  std::string out;
-  for (size_t i = from; i < cells.size(); ++i) {
-    if (!cells[i].empty()) {
-      absl::StrAppend(&out, out.empty() ? "" : " ", AsAbsl(cells[i]));
-    }
-  }
-  return out;
 }
 
 class OverdueActivities2007Reader {

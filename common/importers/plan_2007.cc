@@ -8,8 +8,6 @@
 namespace gt::importers {
 namespace {
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 // "01.01.01" at the start of `s`.
 bool StartsWithObjectiveCode(std::string_view s) {
   if (s.size() < 8) {

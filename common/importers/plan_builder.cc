@@ -9,8 +9,6 @@
 namespace gt::importers {
 namespace {
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 // Unplaced lines keep enough text to be recognised, not a damaged 1 MB line.
 constexpr size_t kMaxUnplacedText = 2000;
 

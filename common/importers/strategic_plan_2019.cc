@@ -31,8 +31,6 @@
 namespace gt::importers {
 namespace {
 
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 constexpr std::string_view kNarrative = "narrative text: the plan tree has no field for it";
 
 // "Priority 2: title", "Priority 2:" or "Outcome 10:" -> number and title.

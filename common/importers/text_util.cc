@@ -438,4 +438,14 @@ std::string Quote(std::string_view s) {
   return absl::StrCat("'", absl::string_view(s.data(), cut), "...'");
 }
 
+std::string JoinFrom(const std::vector<std::string_view>& cells, size_t from) {
+  std::string out;
+  for (size_t i = from; i < cells.size(); ++i) {
+    if (!cells[i].empty()) {
+      absl::StrAppend(&out, out.empty() ? "" : " ", AsAbsl(cells[i]));
+    }
+  }
+  return out;
+}
+
 }  // namespace gt::importers

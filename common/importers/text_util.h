@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "goldenthread/v1/common.pb.h"
 
 namespace gt::importers {
@@ -25,6 +26,14 @@ bool IsBlank(std::string_view s);
 
 // Tab-separated cells, each trimmed.
 std::vector<std::string_view> SplitCells(std::string_view line);
+
+// std::string_view -> Debian abseil's own absl::string_view (they do not
+// convert implicitly).
+inline absl::string_view AsAbsl(std::string_view s) { return {s.data(), s.size()}; }
+
+// The non-empty cells from `from` on, joined by single spaces (a cell the
+// PDF conversion split in several).
+std::string JoinFrom(const std::vector<std::string_view>& cells, size_t from);
 // Number of cells that are not empty.
 int CountNonEmpty(const std::vector<std::string_view>& cells);
 // A markdown table rule left by the converter ("--  ---  ------"): every
