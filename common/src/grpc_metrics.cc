@@ -113,9 +113,10 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
                          "application-level handled by the server.")
                    .Register(registry)) {}
 
-GrpcServerMetrics::Method& GrpcServerMetrics::Register(const std::string& path,
-                                                       const std::string& type) {
-  auto& slot = methods_[path];
+GrpcServerMetrics::Method& GrpcServerMetrics::Register(
+    std::unordered_map<std::string, std::unique_ptr<Method>>& into, const std::string& path,
+    const std::string& type) {
+  auto& slot = into[path];
   if (slot) {
     return *slot;
   }
@@ -151,12 +152,15 @@ void GrpcServerMetrics::PreRegister(const std::vector<std::string>& services) {
           m->client_streaming()
               ? (m->server_streaming() ? RpcType::BIDI_STREAMING : RpcType::CLIENT_STREAMING)
               : (m->server_streaming() ? RpcType::SERVER_STREAMING : RpcType::UNARY);
-      Register(absl::StrCat("/", name, "/", m->name()), TypeName(type));
+      Register(known_, absl::StrCat("/", name, "/", m->name()), TypeName(type));
     }
   }
 }
 
 GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& path, RpcType type) {
+  if (auto known = known_.find(path); known != known_.end()) {
+    return *known->second;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   auto it = methods_.find(path);
   if (it != methods_.end()) {
@@ -168,7 +172,7 @@ GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& path,
   bool known = slash != std::string::npos && slash > 1 &&
                google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
                    absl::StrCat(path.substr(1, slash - 1), ".", path.substr(slash + 1))) != nullptr;
-  return Register(known ? path : "/unknown/unknown", TypeName(type));
+  return Register(methods_, known ? path : "/unknown/unknown", TypeName(type));
 }
 
 grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(

@@ -36,7 +36,7 @@ class GrpcServerMetrics {
 
   // Creates every series of every method of these services (full proto names,
   // e.g. "goldenthread.v1.PlanService") at 0, so rates and absent() work from
-  // start-up.
+  // start-up. Call before the server starts taking calls.
   void PreRegister(const std::vector<std::string>& services);
 
   // "/goldenthread.v1.PlanService/GetPlan" -> its series; created on first use
@@ -47,13 +47,17 @@ class GrpcServerMetrics {
   static const char* CodeName(int code);
 
  private:
-  Method& Register(const std::string& path, const std::string& type)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Method& Register(std::unordered_map<std::string, std::unique_ptr<Method>>& into,
+                   const std::string& path, const std::string& type);
 
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& seconds_;
   std::mutex mu_;
+  // Filled by PreRegister before the server starts, read-only afterwards:
+  // the per-call lookup of a known method takes no lock.
+  std::unordered_map<std::string, std::unique_ptr<Method>> known_;
+  // Methods seen only at run time (health, reflection, the shared unknown).
   std::unordered_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
