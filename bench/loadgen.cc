@@ -37,6 +37,8 @@ ABSL_FLAG(int, concurrency, 32, "Calls in flight at all times");
 ABSL_FLAG(double, seconds, 10, "Measured duration");
 ABSL_FLAG(double, warmup_seconds, 2, "Unmeasured warm-up before it");
 ABSL_FLAG(int, channels, 4, "Channels (connections) the callers share");
+ABSL_FLAG(double, report_slow_ms, 0,
+          "Print to stderr when each call slower than this started and ended (0: never)");
 ABSL_FLAG(std::string, as_of, "2018-03-31", "as_of for reports");
 
 namespace v1 = goldenthread::v1;
@@ -114,6 +116,13 @@ class Load {
     size_t channel = n % channels_.size();
     auto done = [this, call, caller](grpc::Status status) {
       absl::Time end = absl::Now();
+      double slow_ms = absl::GetFlag(FLAGS_report_slow_ms);
+      if (slow_ms > 0 && end - call->start > absl::Milliseconds(slow_ms)) {
+        std::cerr << absl::StrFormat(
+            "slow call: %.3f ms, started %s, code %d\n",
+            absl::ToDoubleMilliseconds(end - call->start),
+            absl::FormatTime("%H:%M:%E6S", call->start, absl::UTCTimeZone()), status.error_code());
+      }
       if (call->start >= measure_from_ && end <= stop_at_) {
         std::lock_guard<std::mutex> lock(stats_.mu);
         if (status.ok()) {

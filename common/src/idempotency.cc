@@ -33,31 +33,57 @@ absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
                     Sha256Hex(bytes)};
 }
 
-absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
-                                                        const RequestKey& key) {
+namespace {
+
+// Inserts the request's row, with the answer when it is known already. False
+// when the id is taken (by a committed row; a concurrent uncommitted one is
+// waited for). A failed INSERT rolls back only itself: the transaction goes on.
+bool InsertClaim(Session& conn, const RequestKey& key, const std::string* response) {
+  std::istringstream stream(response != nullptr ? *response : std::string());
+  sql::PreparedStatement* ins(conn.Prepare(
+      "INSERT INTO request_log (org_id, request_id, method, request_hash, response, create_time) "
+      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"));
+  ins->setString(1, key.organisation);
+  ins->setString(2, key.request_id);
+  ins->setString(3, key.method);
+  ins->setString(4, key.request_hash);
+  if (response != nullptr) {
+    ins->setBlob(5, &stream);
+  } else {
+    ins->setNull(5, sql::DataType::LONGVARBINARY);
+  }
   try {
-    std::unique_ptr<sql::PreparedStatement> ins(conn.prepareStatement(
-        "INSERT INTO request_log (org_id, request_id, method, request_hash, response, "
-        "create_time) VALUES (?, ?, ?, ?, NULL, UTC_TIMESTAMP(6))"));
-    ins->setString(1, key.organisation);
-    ins->setString(2, key.request_id);
-    ins->setString(3, key.method);
-    ins->setString(4, key.request_hash);
     ins->executeUpdate();
-    return std::optional<std::string>();
   } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() != 1062) {
-      throw;
+    if (e.getErrorCode() == 1062) {
+      return false;
     }
+    throw;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> ClaimRequest(Session& conn, const RequestKey& key) {
+  if (InsertClaim(conn, key, nullptr)) {
+    return std::optional<std::string>();
   }
   return FindAnswer(conn, key);
 }
 
-absl::StatusOr<std::optional<std::string>> FindAnswer(sql::Connection& conn,
-                                                      const RequestKey& key) {
-  std::unique_ptr<sql::PreparedStatement> sel(conn.prepareStatement(
-      "SELECT method, request_hash, response FROM request_log WHERE org_id = ? AND "
-      "request_id = ?"));
+absl::StatusOr<std::optional<std::string>> ClaimWithAnswer(Session& conn, const RequestKey& key,
+                                                           const std::string& response) {
+  if (InsertClaim(conn, key, &response)) {
+    return std::optional<std::string>();
+  }
+  return FindAnswer(conn, key);
+}
+
+absl::StatusOr<std::optional<std::string>> FindAnswer(Session& conn, const RequestKey& key) {
+  sql::PreparedStatement* sel(
+      conn.Prepare("SELECT method, request_hash, response FROM request_log WHERE org_id = ? AND "
+                   "request_id = ?"));
   sel->setString(1, key.organisation);
   sel->setString(2, key.request_id);
   std::unique_ptr<sql::ResultSet> rs(sel->executeQuery());
@@ -81,35 +107,20 @@ absl::StatusOr<std::optional<std::string>> FindAnswer(sql::Connection& conn,
   return std::optional<std::string>(content.str());
 }
 
-absl::Status StoreAnswer(sql::Connection& conn, const RequestKey& key,
-                         const std::string& response) {
-  std::istringstream stream(response);
-  std::unique_ptr<sql::PreparedStatement> ins(conn.prepareStatement(
-      "INSERT INTO request_log (org_id, request_id, method, request_hash, response, create_time) "
-      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"));
-  ins->setString(1, key.organisation);
-  ins->setString(2, key.request_id);
-  ins->setString(3, key.method);
-  ins->setString(4, key.request_hash);
-  ins->setBlob(5, &stream);
-  try {
-    ins->executeUpdate();
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == 1062) {
-      return absl::AbortedError(
-          absl::StrCat("request_id '", key.request_id, "' is in use by another call; retry"));
-    }
-    throw;
+absl::Status StoreAnswer(Session& conn, const RequestKey& key, const std::string& response) {
+  if (!InsertClaim(conn, key, &response)) {
+    return absl::AbortedError(
+        absl::StrCat("request_id '", key.request_id, "' is in use by another call; retry"));
   }
   return absl::OkStatus();
 }
 
-void RecordResponse(sql::Connection& conn, const RequestKey& key,
+void RecordResponse(Session& conn, const RequestKey& key,
                     const google::protobuf::Message& response) {
   std::string bytes = response.SerializeAsString();
   std::istringstream stream(bytes);
-  std::unique_ptr<sql::PreparedStatement> upd(conn.prepareStatement(
-      "UPDATE request_log SET response = ? WHERE org_id = ? AND request_id = ?"));
+  sql::PreparedStatement* upd(
+      conn.Prepare("UPDATE request_log SET response = ? WHERE org_id = ? AND request_id = ?"));
   upd->setBlob(1, &stream);
   upd->setString(2, key.organisation);
   upd->setString(3, key.request_id);

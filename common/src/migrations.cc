@@ -53,8 +53,8 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
 }
 
 absl::Status ApplyMigrations(ConnectionPool& pool, const std::vector<Migration>& migrations) {
-  return RunSql(pool, absl::Now() + absl::Minutes(5), "migrate", [&](sql::Connection& conn) {
-    std::unique_ptr<sql::Statement> st(conn.createStatement());
+  return RunSql(pool, absl::Now() + absl::Minutes(5), "migrate", [&](Session& conn) {
+    std::unique_ptr<sql::Statement> st(conn.connection().createStatement());
     {
       std::unique_ptr<sql::ResultSet> lock(
           st->executeQuery("SELECT GET_LOCK('goldenthread_migrate', 120)"));
@@ -116,7 +116,7 @@ absl::Status ApplyMigrations(ConnectionPool& pool, const std::vector<Migration>&
       for (const std::string& statement : SplitSqlStatements(m->sql)) {
         st->execute(statement);
       }
-      std::unique_ptr<sql::PreparedStatement> ins(conn.prepareStatement(
+      std::unique_ptr<sql::PreparedStatement> ins(conn.connection().prepareStatement(
           "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
           "VALUES (?, ?, ?, UTC_TIMESTAMP(6))"));
       ins->setInt(1, version);

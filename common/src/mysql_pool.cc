@@ -97,17 +97,48 @@ absl::StatusOr<MysqlUri> ParseMysqlUri(absl::string_view uri) {
   return out;
 }
 
-PooledConnection::PooledConnection(ConnectionPool* pool, std::unique_ptr<sql::Connection> conn)
-    : pool_(pool), conn_(std::move(conn)) {}
+Session::Session(std::unique_ptr<sql::Connection> conn) : conn_(std::move(conn)) {}
+
+Session::~Session() {
+  // Statements before their connection: closing one talks to the server.
+  statements_.clear();
+}
+
+sql::PreparedStatement* Session::Prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::unique_ptr<sql::PreparedStatement> st(conn_->prepareStatement(sql));
+    it = statements_.emplace(sql, std::move(st)).first;
+  }
+  return it->second.get();
+}
+
+void Session::SetAutoCommit(bool on) {
+  if (autocommit_ != on) {
+    conn_->setAutoCommit(on);
+    autocommit_ = on;
+  }
+}
+
+void Session::TrimCache(size_t max_statements) {
+  // Between uses no statement is referenced, so dropping them all is safe;
+  // the ones still in use are prepared again on their next call.
+  if (statements_.size() > max_statements) {
+    statements_.clear();
+  }
+}
+
+PooledConnection::PooledConnection(ConnectionPool* pool, std::unique_ptr<Session> session)
+    : pool_(pool), session_(std::move(session)) {}
 
 PooledConnection::PooledConnection(PooledConnection&& other) noexcept
-    : pool_(other.pool_), conn_(std::move(other.conn_)), broken_(other.broken_) {
+    : pool_(other.pool_), session_(std::move(other.session_)), broken_(other.broken_) {
   other.pool_ = nullptr;
 }
 
 PooledConnection::~PooledConnection() {
-  if (pool_ != nullptr && conn_ != nullptr) {
-    pool_->Release(std::move(conn_), broken_);
+  if (pool_ != nullptr && session_ != nullptr) {
+    pool_->Release(std::move(session_), broken_);
   }
 }
 
@@ -189,27 +220,27 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
   absl::Time start = absl::Now();
   absl::Time wait_until = std::min(deadline, start + options_.max_wait);
   bool open_new = false;
-  std::unique_ptr<sql::Connection> conn;
+  std::unique_ptr<Session> session;
   {
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
       if (!idle_.empty()) {
         Idle idle = std::move(idle_.back());  // LIFO: keep few connections warm
         idle_.pop_back();
-        conn = std::move(idle.conn);
+        session = std::move(idle.session);
         if (absl::Now() - idle.since > options_.validate_after_idle) {
           // Validate outside the lock below.
           open_new = false;
           lock.unlock();
           bool valid = false;
           try {
-            valid = conn->isValid();
+            valid = session->connection().isValid();
           } catch (const sql::SQLException&) {
             valid = false;
           }
           lock.lock();
           if (!valid) {
-            conn.reset();
+            session.reset();
             --open_;
             UpdateGauges();
             continue;
@@ -243,24 +274,27 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
       cv_.notify_one();
       return fresh.status();
     }
-    conn = std::move(*fresh);
+    session = std::make_unique<Session>(std::move(*fresh));
   }
   wait_histogram_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
-  return PooledConnection(this, std::move(conn));
+  return PooledConnection(this, std::move(session));
 }
 
-void ConnectionPool::Release(std::unique_ptr<sql::Connection> conn, bool broken) {
+void ConnectionPool::Release(std::unique_ptr<Session> session, bool broken) {
+  if (!broken) {
+    session->TrimCache(options_.max_cached_statements);
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (broken) {
       --open_;
     } else {
-      idle_.push_back(Idle{std::move(conn), absl::Now()});
+      idle_.push_back(Idle{std::move(session), absl::Now()});
     }
     UpdateGauges();
   }
   if (broken) {
-    conn.reset();
+    session.reset();
   }
   cv_.notify_one();
 }
@@ -320,8 +354,13 @@ absl::Status SqlError(const sql::SQLException& e, absl::string_view operation) {
   }
 }
 
-absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
-                    const std::function<absl::Status(sql::Connection&)>& fn) {
+namespace {
+
+// RunSql's body, with the autocommit mode fn needs. A connection whose
+// transaction could not be ended cleanly is discarded, never reused with a
+// transaction still open.
+absl::Status RunOnSession(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                          bool autocommit, const std::function<absl::Status(Session&)>& fn) {
   auto conn = pool.Acquire(deadline);
   if (!conn.ok()) {
     return conn.status();
@@ -329,6 +368,7 @@ absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view
   absl::Time start = absl::Now();
   absl::Status status;
   try {
+    (*conn)->SetAutoCommit(autocommit);
     status = fn(**conn);
   } catch (const sql::SQLException& e) {
     if (IsConnectionLost(e)) {
@@ -336,37 +376,49 @@ absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view
     }
     status = SqlError(e, operation);
   }
+  if ((*conn)->broken()) {
+    conn->MarkBroken();
+  }
   pool.QueryHistogram(operation).Observe(absl::ToDoubleSeconds(absl::Now() - start));
   return status;
 }
 
+}  // namespace
+
+absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
+                    const std::function<absl::Status(Session&)>& fn) {
+  return RunOnSession(pool, deadline, operation, true, fn);
+}
+
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
-                            const std::function<absl::Status(sql::Connection&)>& fn) {
+                            const std::function<absl::Status(Session&)>& fn) {
   constexpr int kAttempts = 3;
   absl::Status status;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    status = RunSql(pool, deadline, operation, [&](sql::Connection& conn) {
-      conn.setAutoCommit(false);
+    // In manual-commit mode the first statement opens the transaction; the
+    // connection stays in that mode for the next transaction on it.
+    status = RunOnSession(pool, deadline, operation, false, [&](Session& session) {
+      sql::Connection& conn = session.connection();
       absl::Status inner;
       try {
-        inner = fn(conn);
-        if (inner.ok()) {
-          conn.commit();
-        } else {
-          conn.rollback();
-        }
+        inner = fn(session);
       } catch (const sql::SQLException& e) {
         if (!IsConnectionLost(e)) {
           try {
             conn.rollback();
-            conn.setAutoCommit(true);
           } catch (const sql::SQLException&) {
-            // The original error is the one worth reporting.
+            // The original error is the one worth reporting. The transaction
+            // may still be open: never hand this connection out again.
+            session.MarkBroken();
           }
         }
         throw;
       }
-      conn.setAutoCommit(true);
+      if (inner.ok()) {
+        conn.commit();
+      } else {
+        conn.rollback();
+      }
       return inner;
     });
     if (!status.GetPayload(kRetryablePayload).has_value()) {

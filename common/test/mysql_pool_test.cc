@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "gt/call_deadline.h"
 #include "gt/test_database.h"
 
@@ -20,14 +21,13 @@ class PoolTest : public ::testing::Test {
 
 absl::StatusOr<std::string> ConnectionId(ConnectionPool& pool) {
   std::string id;
-  absl::Status status =
-      RunSql(pool, absl::Now() + absl::Seconds(5), "test", [&](sql::Connection& c) {
-        std::unique_ptr<sql::Statement> st(c.createStatement());
-        std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT CONNECTION_ID()"));
-        rs->next();
-        id = rs->getString(1);
-        return absl::OkStatus();
-      });
+  absl::Status status = RunSql(pool, absl::Now() + absl::Seconds(5), "test", [&](Session& c) {
+    std::unique_ptr<sql::Statement> st(c.connection().createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT CONNECTION_ID()"));
+    rs->next();
+    id = rs->getString(1);
+    return absl::OkStatus();
+  });
   if (!status.ok()) {
     return status;
   }
@@ -56,8 +56,8 @@ TEST_F(PoolTest, WaitsNoLongerThanTheCallBeingServed) {
   absl::Time start = absl::Now();
   // As a gRPC handler does: the repository passes no deadline of its own.
   ScopedCallDeadline call(absl::Now() + absl::Milliseconds(200));
-  absl::Status status = RunSql(pool, absl::InfiniteFuture(), "test",
-                               [](sql::Connection&) { return absl::OkStatus(); });
+  absl::Status status =
+      RunSql(pool, absl::InfiniteFuture(), "test", [](Session&) { return absl::OkStatus(); });
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
@@ -91,8 +91,8 @@ TEST_F(PoolTest, UnreachableServerIsUnavailableWithoutDetails) {
 
 TEST_F(PoolTest, SqlErrorsNeverLeakSqlText) {
   ConnectionPool pool(db_.uri(), PoolOptions{}, registry_);
-  absl::Status status = RunSql(pool, absl::InfiniteFuture(), "bad", [](sql::Connection& c) {
-    std::unique_ptr<sql::Statement> st(c.createStatement());
+  absl::Status status = RunSql(pool, absl::InfiniteFuture(), "bad", [](Session& c) {
+    std::unique_ptr<sql::Statement> st(c.connection().createStatement());
     st->execute("SELECT * FROM no_such_table_here");
     return absl::OkStatus();
   });
@@ -103,13 +103,99 @@ TEST_F(PoolTest, SqlErrorsNeverLeakSqlText) {
 TEST_F(PoolTest, TransactionRollsBackOnError) {
   ConnectionPool pool(db_.uri(), PoolOptions{}, registry_);
   db_.Execute("CREATE TABLE t (org_id VARCHAR(10) PRIMARY KEY) ENGINE=InnoDB");
-  absl::Status status = RunTransaction(pool, absl::InfiniteFuture(), "tx", [](sql::Connection& c) {
-    std::unique_ptr<sql::Statement> st(c.createStatement());
+  absl::Status status = RunTransaction(pool, absl::InfiniteFuture(), "tx", [](Session& c) {
+    std::unique_ptr<sql::Statement> st(c.connection().createStatement());
     st->execute("INSERT INTO t VALUES ('a')");
     return absl::InvalidArgumentError("changed my mind");
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM t"), "0");
+}
+
+// The server's own count of prepares on this session.
+int64_t Prepares(Session& c) {
+  std::unique_ptr<sql::Statement> st(c.connection().createStatement());
+  std::unique_ptr<sql::ResultSet> rs(
+      st->executeQuery("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'"));
+  rs->next();
+  return rs->getInt64(2);
+}
+
+TEST_F(PoolTest, StatementsArePreparedOncePerConnection) {
+  PoolOptions options;
+  options.max_connections = 1;
+  ConnectionPool pool(db_.uri(), options, registry_);
+  int64_t first = 0;
+  int64_t last = 0;
+  sql::PreparedStatement* kept = nullptr;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(RunSql(pool, absl::InfiniteFuture(), "read", [&](Session& c) {
+                  if (i == 0) {
+                    first = Prepares(c);
+                  }
+                  sql::PreparedStatement* st = c.Prepare("SELECT ? + 1");
+                  EXPECT_TRUE(kept == nullptr || kept == st);
+                  kept = st;
+                  st->setInt(1, i);
+                  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+                  EXPECT_TRUE(rs->next());
+                  EXPECT_EQ(rs->getInt(1), i + 1);
+                  last = Prepares(c);
+                  return absl::OkStatus();
+                }).ok());
+  }
+  // Five executions, one prepare on the server.
+  EXPECT_EQ(last - first, 1);
+}
+
+TEST_F(PoolTest, CacheIsTrimmedBetweenUses) {
+  PoolOptions options;
+  options.max_connections = 1;
+  options.max_cached_statements = 2;
+  ConnectionPool pool(db_.uri(), options, registry_);
+  size_t during = 0;
+  ASSERT_TRUE(RunSql(pool, absl::InfiniteFuture(), "many", [&](Session& c) {
+                for (int i = 0; i < 3; ++i) {
+                  c.Prepare(absl::StrCat("SELECT ", i));
+                }
+                during = c.cached_statements();
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(during, 3u);
+  ASSERT_TRUE(RunSql(pool, absl::InfiniteFuture(), "after", [&](Session& c) {
+                EXPECT_EQ(c.cached_statements(), 0u);
+                return absl::OkStatus();
+              }).ok());
+}
+
+// A connection stays in manual-commit mode after a transaction; the next
+// plain RunSql on it must be back in autocommit, or its write would wait in
+// an open transaction that nobody commits.
+TEST_F(PoolTest, PlainWriteAfterTransactionCommitsAtOnce) {
+  PoolOptions options;
+  options.max_connections = 1;
+  ConnectionPool pool(db_.uri(), options, registry_);
+  db_.Execute("CREATE TABLE t (org_id VARCHAR(10) PRIMARY KEY) ENGINE=InnoDB");
+  auto insert = [](const std::string& value) {
+    return [value](Session& c) {
+      sql::PreparedStatement* st = c.Prepare("INSERT INTO t VALUES (?)");
+      st->setString(1, value);
+      st->executeUpdate();
+      return absl::OkStatus();
+    };
+  };
+  ASSERT_TRUE(RunTransaction(pool, absl::InfiniteFuture(), "tx", insert("a")).ok());
+  ASSERT_TRUE(RunSql(pool, absl::InfiniteFuture(), "plain", insert("b")).ok());
+  // Seen from another connection: both committed.
+  EXPECT_EQ(db_.QueryScalar("SELECT GROUP_CONCAT(org_id ORDER BY org_id) FROM t"), "a,b");
+  // And a refused transaction on the same connection leaves nothing behind
+  // for the next one.
+  EXPECT_FALSE(RunTransaction(pool, absl::InfiniteFuture(), "tx", [&](Session& c) {
+                 insert("c")(c).IgnoreError();
+                 return absl::InvalidArgumentError("no");
+               }).ok());
+  ASSERT_TRUE(RunTransaction(pool, absl::InfiniteFuture(), "tx", insert("d")).ok());
+  EXPECT_EQ(db_.QueryScalar("SELECT GROUP_CONCAT(org_id ORDER BY org_id) FROM t"), "a,b,d");
 }
 
 }  // namespace

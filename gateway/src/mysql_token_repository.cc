@@ -14,7 +14,7 @@ namespace gt::gateway {
 namespace {
 
 using goldenthread::v1::ApiToken;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr char kColumns[] =
@@ -41,9 +41,9 @@ TokenRecord ReadRecord(sql::ResultSet& rs) {
   return r;
 }
 
-absl::StatusOr<TokenRecord> Load(sql::Connection& c, const std::string& organisation,
+absl::StatusOr<TokenRecord> Load(Session& c, const std::string& organisation,
                                  const std::string& token_id) {
-  Stmt st(c.prepareStatement(
+  Stmt st(c.Prepare(
       absl::StrCat("SELECT ", kColumns, " FROM api_tokens WHERE org_id = ? AND token_id = ?")));
   st->setString(1, organisation);
   st->setString(2, token_id);
@@ -60,7 +60,7 @@ absl::StatusOr<ApiToken> MysqlTokenRepository::Create(const TokenRecord& record,
                                                       const RequestKey* request, bool* replayed) {
   ApiToken out;
   *replayed = false;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateToken", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateToken", [&](Session& c) {
     if (request != nullptr) {
       GT_ASSIGN_OR_RETURN(auto previous, ClaimRequest(c, *request));
       if (previous.has_value()) {
@@ -69,8 +69,8 @@ absl::StatusOr<ApiToken> MysqlTokenRepository::Create(const TokenRecord& record,
         return absl::OkStatus();
       }
     }
-    Stmt st(c.prepareStatement(absl::StrCat("INSERT INTO api_tokens (", kColumns,
-                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")));
+    Stmt st(c.Prepare(absl::StrCat("INSERT INTO api_tokens (", kColumns,
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")));
     st->setString(1, record.organisation);
     st->setString(2, record.token_id);
     st->setString(3, record.secret_hash);
@@ -95,9 +95,9 @@ absl::StatusOr<ApiToken> MysqlTokenRepository::Create(const TokenRecord& record,
 absl::StatusOr<TokenRecord> MysqlTokenRepository::FindBySecret(const std::string& organisation,
                                                                const std::string& secret_hash) {
   TokenRecord out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "FindToken", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(absl::StrCat(
-        "SELECT ", kColumns, " FROM api_tokens WHERE org_id = ? AND secret_hash = ?")));
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "FindToken", [&](Session& c) {
+    Stmt st(c.Prepare(absl::StrCat("SELECT ", kColumns,
+                                   " FROM api_tokens WHERE org_id = ? AND secret_hash = ?")));
     st->setString(1, organisation);
     st->setString(2, secret_hash);
     Rows rs(st->executeQuery());
@@ -113,7 +113,7 @@ absl::StatusOr<TokenRecord> MysqlTokenRepository::FindBySecret(const std::string
 absl::StatusOr<TokenRecord> MysqlTokenRepository::Get(const std::string& organisation,
                                                       const std::string& token_id) {
   TokenRecord out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetToken", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetToken", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(out, Load(c, organisation, token_id));
     return absl::OkStatus();
   }));
@@ -124,8 +124,8 @@ absl::StatusOr<std::vector<TokenRecord>> MysqlTokenRepository::List(const std::s
                                                                     const std::string& after,
                                                                     int limit, bool show_revoked) {
   std::vector<TokenRecord> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListTokens", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(absl::StrCat(
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListTokens", [&](Session& c) {
+    Stmt st(c.Prepare(absl::StrCat(
         "SELECT ", kColumns, " FROM api_tokens WHERE org_id = ? AND token_id > ?",
         show_revoked ? "" : " AND revoke_time IS NULL", " ORDER BY token_id LIMIT ?")));
     st->setString(1, organisation);
@@ -143,11 +143,11 @@ absl::StatusOr<std::vector<TokenRecord>> MysqlTokenRepository::List(const std::s
 absl::StatusOr<TokenRecord> MysqlTokenRepository::Revoke(const std::string& organisation,
                                                          const std::string& token_id) {
   TokenRecord out;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "RevokeToken", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "RevokeToken", [&](Session& c) {
     // Revoking twice keeps the first time: the token stopped working then.
-    Stmt st(c.prepareStatement(
-        "UPDATE api_tokens SET revoke_time = ? WHERE org_id = ? AND token_id = ? AND "
-        "revoke_time IS NULL"));
+    Stmt st(
+        c.Prepare("UPDATE api_tokens SET revoke_time = ? WHERE org_id = ? AND token_id = ? AND "
+                  "revoke_time IS NULL"));
     st->setString(1, FormatDbTime(absl::Now()));
     st->setString(2, organisation);
     st->setString(3, token_id);

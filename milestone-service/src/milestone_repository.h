@@ -80,9 +80,12 @@ class MilestoneRepository {
   virtual absl::Status DeleteMilestone(
       const MilestoneKey& key, const std::function<absl::Status(const MilestoneRow&)>& check) = 0;
 
-  // Locks the milestone, returns the first answer when the request id was
-  // seen, else lets `decide` turn the current state into a history row,
-  // appends it and folds it into the current row, in one transaction.
+  // Locks the milestone, lets `decide` turn the current state into a history
+  // row, appends it and folds it into the current row, in one transaction.
+  // With a request id seen before, returns the first answer and writes
+  // nothing (whatever `decide` says now). `decide` and `encode` may run in
+  // either case; `encode` sees the new state before the history row has its
+  // update_id.
   virtual absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
       const MilestoneKey& key, const RequestKey* request,
       const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,

@@ -18,7 +18,7 @@
 namespace gt::milestone {
 
 namespace v1 = goldenthread::v1;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 namespace {
@@ -85,16 +85,16 @@ UpdateRow ReadUpdate(sql::ResultSet& rs) {
   return u;
 }
 
-int64_t LastInsertId(sql::Connection& c) {
-  std::unique_ptr<sql::Statement> st(c.createStatement());
+int64_t LastInsertId(Session& c) {
+  std::unique_ptr<sql::Statement> st(c.connection().createStatement());
   Rows rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
   rs->next();
   return rs->getInt64(1);
 }
 
 // Appends a history row; returns its id.
-int64_t InsertUpdate(sql::Connection& c, const PlanRef& plan, const UpdateRow& u) {
-  Stmt st(c.prepareStatement(
+int64_t InsertUpdate(Session& c, const PlanRef& plan, const UpdateRow& u) {
+  Stmt st(c.Prepare(
       "INSERT INTO milestone_updates (org_id, plan_id, milestone_id, kind, status, "
       "percent_complete, comment, previous_deadline, new_deadline, reason, effective_at, "
       "recorded_at, request_id, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -118,8 +118,8 @@ int64_t InsertUpdate(sql::Connection& c, const PlanRef& plan, const UpdateRow& u
 }
 
 // Writes the folded state of a row back.
-void StoreState(sql::Connection& c, const PlanRef& plan, const MilestoneRow& row) {
-  Stmt st(c.prepareStatement(
+void StoreState(Session& c, const PlanRef& plan, const MilestoneRow& row) {
+  Stmt st(c.Prepare(
       "UPDATE milestones SET current_deadline = ?, status = ?, percent_complete = ?, "
       "latest_comment = ?, completed_date = ?, revision_count = ?, progress_effective_at = ?, "
       "deadline_effective_at = ?, version = ?, update_time = ? "
@@ -141,9 +141,8 @@ void StoreState(sql::Connection& c, const PlanRef& plan, const MilestoneRow& row
   st->executeUpdate();
 }
 
-absl::StatusOr<MilestoneRow> LoadMilestone(sql::Connection& c, const MilestoneKey& key,
-                                           bool for_update) {
-  Stmt st(c.prepareStatement(absl::StrCat(
+absl::StatusOr<MilestoneRow> LoadMilestone(Session& c, const MilestoneKey& key, bool for_update) {
+  Stmt st(c.Prepare(absl::StrCat(
       "SELECT ", kMilestoneColumns,
       " FROM milestones WHERE org_id = ? AND plan_id = ? AND milestone_id = ? AND delete_time "
       "IS NULL",
@@ -176,8 +175,7 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
     const std::function<std::string(const std::vector<MilestoneRow>&)>& encode) {
   WriteResult<std::vector<MilestoneRow>> result;
   GT_RETURN_IF_ERROR(RunTransaction(
-      pool_, absl::Now() + absl::Minutes(2), "CreateMilestones",
-      [&](sql::Connection& c) -> absl::Status {
+      pool_, absl::Now() + absl::Minutes(2), "CreateMilestones", [&](Session& c) -> absl::Status {
         result.value.clear();
         if (request != nullptr) {
           GT_ASSIGN_OR_RETURN(result.replayed, FindAnswer(c, *request));
@@ -185,7 +183,7 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
             return absl::OkStatus();
           }
         }
-        Stmt ins(c.prepareStatement(
+        Stmt ins(c.Prepare(
             "INSERT INTO milestones (org_id, plan_id, activity_id, outcome_id, priority_id, "
             "priority_position, outcome_position, activity_position, ordinal, title, lead_officer, "
             "directorate, baseline_deadline, current_deadline, status, percent_complete, "
@@ -239,13 +237,13 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
 
 absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::GetMilestone(const MilestoneKey& key) {
   return QuerySql<MilestoneRow>(pool_, Deadline(), "GetMilestone",
-                                [&](sql::Connection& c) { return LoadMilestone(c, key, false); });
+                                [&](Session& c) { return LoadMilestone(c, key, false); });
 }
 
 absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMilestones(
     const PlanRef& plan, const MilestoneFilter& filter, const OrderCursor& after, int limit) {
   std::vector<MilestoneRow> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMilestones", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMilestones", [&](Session& c) {
     // Fixed clauses chosen by which filters are set; every value is bound.
     std::string query = absl::StrCat("SELECT ", kMilestoneColumns,
                                      " FROM milestones WHERE org_id = ? AND plan_id = ? AND "
@@ -280,7 +278,7 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMileston
     absl::StrAppend(&query,
                     " ORDER BY priority_position, outcome_position, activity_position, "
                     "activity_id, ordinal, milestone_id LIMIT ?");
-    Stmt st(c.prepareStatement(query));
+    Stmt st(c.Prepare(query));
     int i = 1;
     st->setString(i++, plan.organisation);
     st->setString(i++, plan.plan);
@@ -323,12 +321,12 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMileston
 absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::EditMilestone(
     const MilestoneKey& key, const std::function<absl::Status(MilestoneRow&)>& mutate) {
   MilestoneRow row;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "EditMilestone", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "EditMilestone", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(row, LoadMilestone(c, key, true));
     GT_RETURN_IF_ERROR(mutate(row));
     row.version++;
     row.update_time = Micros(absl::Now());
-    Stmt st(c.prepareStatement(
+    Stmt st(c.Prepare(
         "UPDATE milestones SET title = ?, ordinal = ?, lead_officer = ?, directorate = ?, "
         "version = ?, update_time = ? WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
     st->setString(1, row.title);
@@ -348,10 +346,10 @@ absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::EditMilestone(
 
 absl::Status MysqlMilestoneRepository::DeleteMilestone(
     const MilestoneKey& key, const std::function<absl::Status(const MilestoneRow&)>& check) {
-  return RunTransaction(pool_, Deadline(), "DeleteMilestone", [&](sql::Connection& c) {
+  return RunTransaction(pool_, Deadline(), "DeleteMilestone", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
     GT_RETURN_IF_ERROR(check(row));
-    Stmt st(c.prepareStatement(
+    Stmt st(c.Prepare(
         "UPDATE milestones SET delete_time = ?, update_time = ?, version = version + 1 WHERE "
         "org_id = ? AND plan_id = ? AND milestone_id = ?"));
     std::string now = FormatDbTime(Micros(absl::Now()));
@@ -371,29 +369,38 @@ absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpda
     const std::function<std::string(const RecordedUpdate&)>& encode) {
   WriteResult<RecordedUpdate> result;
   GT_RETURN_IF_ERROR(
-      RunTransaction(pool_, Deadline(), "RecordUpdate", [&](sql::Connection& c) -> absl::Status {
+      RunTransaction(pool_, Deadline(), "RecordUpdate", [&](Session& c) -> absl::Status {
         // The row lock serialises writers of this milestone, so a repeat of a
-        // request id sees the first one's committed answer below.
+        // request id finds the first one's answer committed.
         GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
+        absl::StatusOr<UpdateRow> decided = decide(row);
+        if (!decided.ok()) {
+          // A repeat of a request that succeeded may no longer pass the
+          // checks (its etag is stale now): it gets the first answer.
+          if (request != nullptr) {
+            GT_ASSIGN_OR_RETURN(result.replayed, FindAnswer(c, *request));
+          }
+          return result.replayed.has_value() ? absl::OkStatus() : decided.status();
+        }
+        UpdateRow update = *std::move(decided);
+        update.milestone_id = key.id;
+        update.recorded_at = Micros(absl::Now());
+        update.effective_at = Micros(update.effective_at);
+        Apply(update, row);
+        row.version++;
+        row.update_time = update.recorded_at;
+        result.value = RecordedUpdate{row, update};
+        // The answer is known before anything is written: claiming the
+        // request id and storing the answer is one INSERT, and a repeat
+        // stops here having written nothing.
         if (request != nullptr) {
-          GT_ASSIGN_OR_RETURN(result.replayed, FindAnswer(c, *request));
+          GT_ASSIGN_OR_RETURN(result.replayed, ClaimWithAnswer(c, *request, encode(result.value)));
           if (result.replayed.has_value()) {
             return absl::OkStatus();
           }
         }
-        GT_ASSIGN_OR_RETURN(UpdateRow update, decide(row));
-        update.milestone_id = key.id;
-        update.recorded_at = Micros(absl::Now());
-        update.effective_at = Micros(update.effective_at);
-        update.update_id = InsertUpdate(c, key.plan, update);
-        Apply(update, row);
-        row.version++;
-        row.update_time = update.recorded_at;
+        result.value.update.update_id = InsertUpdate(c, key.plan, update);
         StoreState(c, key.plan, row);
-        result.value = RecordedUpdate{row, update};
-        if (request != nullptr) {
-          GT_RETURN_IF_ERROR(StoreAnswer(c, *request, encode(result.value)));
-        }
         return absl::OkStatus();
       }));
   return result;
@@ -403,11 +410,11 @@ absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
     const PlanRef& plan, std::optional<int64_t> milestone_id, int64_t after_update_id,
     bool oldest_first, int limit) {
   std::vector<UpdateRow> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListUpdates", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListUpdates", [&](Session& c) {
     if (milestone_id.has_value()) {
       // History outlives deletion, but a milestone that never existed is
       // NOT_FOUND rather than an empty history.
-      Stmt exists(c.prepareStatement(
+      Stmt exists(c.Prepare(
           "SELECT 1 FROM milestones WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
       exists->setString(1, plan.organisation);
       exists->setString(2, plan.plan);
@@ -423,7 +430,7 @@ absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
     }
     absl::StrAppend(&query, oldest_first ? " AND update_id > ? ORDER BY update_id LIMIT ?"
                                          : " AND update_id < ? ORDER BY update_id DESC LIMIT ?");
-    Stmt st(c.prepareStatement(query));
+    Stmt st(c.Prepare(query));
     int i = 1;
     st->setString(i++, plan.organisation);
     st->setString(i++, plan.plan);
@@ -444,11 +451,11 @@ absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
 absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
     const PlanRef& plan, absl::Time effective_before, std::optional<absl::Time> recorded_before) {
   std::vector<MilestoneRow> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "StateAsOf", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "StateAsOf", [&](Session& c) {
     // Milestones that existed then: created before publication, not deleted
     // before it (without a publication instant: not deleted now).
     std::string published = recorded_before.has_value() ? FormatDbTime(*recorded_before) : "";
-    Stmt ms(c.prepareStatement(absl::StrCat(
+    Stmt ms(c.Prepare(absl::StrCat(
         "SELECT ", kMilestoneColumns, " FROM milestones WHERE org_id = ? AND plan_id = ? AND ",
         recorded_before.has_value()
             ? "create_time < ? AND (delete_time IS NULL OR delete_time >= ?)"
@@ -468,7 +475,7 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
       index[row.id] = out.size();
       out.push_back(std::move(row));
     }
-    Stmt hs(c.prepareStatement(absl::StrCat(
+    Stmt hs(c.Prepare(absl::StrCat(
         "SELECT ", kUpdateColumns,
         " FROM milestone_updates WHERE org_id = ? AND plan_id = ? AND effective_at < ?",
         recorded_before.has_value() ? " AND recorded_at < ?" : "",
@@ -519,9 +526,9 @@ constexpr char kScrapeColumns[] =
 
 absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::Scrape(absl::CivilDay day) {
   std::vector<ScrapeRow> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "Scrape", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(
-        absl::StrCat(kScrapeColumns, " GROUP BY org_id, plan_id, status, directorate")));
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "Scrape", [&](Session& c) {
+    Stmt st(
+        c.Prepare(absl::StrCat(kScrapeColumns, " GROUP BY org_id, plan_id, status, directorate")));
     st->setString(1, FormatDate(day));
     Rows rs(st->executeQuery());
     out = ReadScrape(*rs);
@@ -533,11 +540,11 @@ absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::Scrape(absl::Ci
 absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::ScrapePlan(const PlanRef& plan,
                                                                             absl::CivilDay day) {
   std::vector<ScrapeRow> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ScrapePlan", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(
-        absl::StrCat(kScrapeColumns,
-                     " AND org_id = ? AND plan_id = ? GROUP BY org_id, plan_id, status, "
-                     "directorate")));
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ScrapePlan", [&](Session& c) {
+    Stmt st(
+        c.Prepare(absl::StrCat(kScrapeColumns,
+                               " AND org_id = ? AND plan_id = ? GROUP BY org_id, plan_id, status, "
+                               "directorate")));
     st->setString(1, FormatDate(day));
     st->setString(2, plan.organisation);
     st->setString(3, plan.plan);
@@ -551,8 +558,8 @@ absl::StatusOr<std::vector<ScrapeRow>> MysqlMilestoneRepository::ScrapePlan(cons
 absl::StatusOr<std::vector<std::pair<PlanRef, absl::Time>>>
 MysqlMilestoneRepository::PlanChanges() {
   std::vector<std::pair<PlanRef, absl::Time>> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "PlanChanges", [&](sql::Connection& c) {
-    std::unique_ptr<sql::Statement> st(c.createStatement());
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "PlanChanges", [&](Session& c) {
+    std::unique_ptr<sql::Statement> st(c.connection().createStatement());
     Rows rs(st->executeQuery(
         "SELECT org_id, plan_id, MAX(update_time) FROM milestones GROUP BY org_id, plan_id"));
     while (rs->next()) {

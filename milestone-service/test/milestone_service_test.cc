@@ -356,6 +356,36 @@ TEST_F(MilestoneServiceTest, OverdueGaugeEqualsAnIndependentCountAndFollowsCompl
             2);  // three created, one deleted
 }
 
+// The answer is stored before the history row is written; a retry whose
+// etag the first attempt made stale must still get the first answer, and an
+// id reused on another milestone must write nothing anywhere.
+TEST_F(MilestoneServiceTest, RetryWithStaleEtagGetsTheFirstAnswer) {
+  auto activities = world_->MakePlan("th", "retry");
+  v1::Milestone m = world_->Create("th", "retry", activities[0], "Retried", "RES", "2018-03-31");
+  v1::Milestone other = world_->Create("th", "retry", activities[0], "Other", "RES", "2018-03-31");
+  v1::Milestone first;
+  ASSERT_TRUE(
+      Progress("th", m.name(), v1::ON_TARGET, 40, "on track", {}, &first, "retry-1", m.etag())
+          .ok());
+  ASSERT_NE(first.etag(), m.etag());
+  v1::Milestone again;
+  grpc::Status retried =
+      Progress("th", m.name(), v1::ON_TARGET, 40, "on track", {}, &again, "retry-1", m.etag());
+  ASSERT_TRUE(retried.ok()) << retried.error_message();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, again));
+  EXPECT_EQ(world_->HistoryRows(m.name()), 1);
+
+  grpc::Status elsewhere =
+      Progress("th", other.name(), v1::ON_TARGET, 40, "on track", {}, nullptr, "retry-1");
+  EXPECT_EQ(elsewhere.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(world_->HistoryRows(other.name()), 0);
+  // A stale etag without a seen request id is still refused.
+  EXPECT_EQ(Progress("th", m.name(), v1::ON_TARGET, 50, "", {}, nullptr, "retry-2", m.etag())
+                .error_code(),
+            StatusCode::ABORTED);
+  EXPECT_EQ(world_->HistoryRows(m.name()), 1);
+}
+
 TEST_F(MilestoneServiceTest, UpdatesTotalCountsCommitsNotReplaysOrFailures) {
   auto activities = world_->MakePlan("th", "counted");
   v1::Milestone m = world_->Create("th", "counted", activities[2], "Counted", "RES", "2018-03-31");

@@ -14,19 +14,19 @@
 namespace gt::plan {
 
 using goldenthread::v1::MeasureValue;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 using namespace sqlrows;  // NOLINT(google-build-using-namespace): this repository's own helpers
 
 absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row) {
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateItem", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateItem", [&](Session& c) {
     if (row.parent_kind == ItemKind::kPlan) {
       GT_RETURN_IF_ERROR(LoadPlan(c, plan, false).status());
     } else {
       GT_RETURN_IF_ERROR(
           LoadItem(c, ItemKey{plan, row.parent_kind, row.parent_id}, false).status());
     }
-    Stmt pos(c.prepareStatement(
+    Stmt pos(c.Prepare(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM plan_items WHERE org_id = ? AND plan_id = ? "
         "AND kind = ? AND parent_id = ?"));
     pos->setString(1, plan.organisation);
@@ -38,9 +38,8 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, Ite
     row.position = rs->getInt(1);
     GT_ASSIGN_OR_RETURN(row.id, AllocateIds(c, plan.organisation, 1));
     row.version = 1;
-    Stmt ins(
-        c.prepareStatement(absl::StrCat("INSERT INTO plan_items (", kItemInsertColumns, ") VALUES ",
-                                        PlaceholderRows(1, kItemInsertColumnCount))));
+    Stmt ins(c.Prepare(absl::StrCat("INSERT INTO plan_items (", kItemInsertColumns, ") VALUES ",
+                                    PlaceholderRows(1, kItemInsertColumnCount))));
     BindItemInsert(*ins, 1, plan, row);
     try {
       ins->executeUpdate();
@@ -57,14 +56,14 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, Ite
 
 absl::StatusOr<ItemRow> MysqlPlanRepository::GetItem(const ItemKey& key) {
   return QuerySql<ItemRow>(pool_, Deadline(), "GetItem",
-                           [&](sql::Connection& c) { return LoadItem(c, key, false); });
+                           [&](Session& c) { return LoadItem(c, key, false); });
 }
 
 absl::StatusOr<std::vector<ItemRow>> MysqlPlanRepository::ListItems(
     const PlanKey& plan, ItemKind kind, const std::optional<ItemKey>& parent,
     const ItemCursor& after, int limit) {
   std::vector<ItemRow> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListItems", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListItems", [&](Session& c) {
     // The parent must exist: listing the children of a missing (or foreign)
     // parent is NOT_FOUND, not an empty page.
     if (!parent.has_value() || parent->kind == ItemKind::kPlan) {
@@ -73,7 +72,7 @@ absl::StatusOr<std::vector<ItemRow>> MysqlPlanRepository::ListItems(
       GT_RETURN_IF_ERROR(LoadItem(c, *parent, false).status());
     }
     bool by_parent = parent.has_value() && parent->kind != ItemKind::kPlan;
-    Stmt st(c.prepareStatement(absl::StrCat(
+    Stmt st(c.Prepare(absl::StrCat(
         "SELECT ", kItemColumns, " FROM plan_items WHERE org_id = ? AND plan_id = ? AND kind = ?",
         by_parent ? " AND parent_kind = ? AND parent_id = ?" : " AND ? >= 0 AND ? >= 0",
         " AND (parent_id > ? OR (parent_id = ? AND (position > ? OR (position = ? AND "
@@ -102,10 +101,10 @@ absl::StatusOr<std::vector<ItemRow>> MysqlPlanRepository::ListItems(
 absl::StatusOr<ItemRow> MysqlPlanRepository::UpdateItem(
     const ItemKey& key, const std::function<absl::Status(ItemRow&)>& mutate) {
   ItemRow row;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "UpdateItem", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "UpdateItem", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(row, LoadItem(c, key, true));
     GT_RETURN_IF_ERROR(mutate(row));
-    Stmt st(c.prepareStatement(
+    Stmt st(c.Prepare(
         "UPDATE plan_items SET code = ?, title = ?, position = ?, lead_member = ?, "
         "lead_officer = ?, directorate = ?, deadline = ?, reported_status = ?, "
         "reported_percent = ?, reported_comment = ?, unit = ?, direction = ?, baseline = ?, "
@@ -146,10 +145,10 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::UpdateItem(
 
 absl::Status MysqlPlanRepository::DeleteItem(
     const ItemKey& key, const std::function<absl::Status(const ItemRow&)>& check) {
-  return RunTransaction(pool_, Deadline(), "DeleteItem", [&](sql::Connection& c) {
+  return RunTransaction(pool_, Deadline(), "DeleteItem", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(ItemRow row, LoadItem(c, key, true));
     GT_RETURN_IF_ERROR(check(row));
-    Stmt children(c.prepareStatement(
+    Stmt children(c.Prepare(
         "SELECT COUNT(*) FROM plan_items WHERE org_id = ? AND plan_id = ? AND parent_kind = ? "
         "AND parent_id = ?"));
     children->setString(1, key.plan.organisation);
@@ -164,8 +163,8 @@ absl::Status MysqlPlanRepository::DeleteItem(
           " child items (outcomes, activities or measures); delete them first"));
     }
     for (const char* table : {"measure_values", "plan_items"}) {
-      Stmt del(c.prepareStatement(absl::StrCat(
-          "DELETE FROM ", table, " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
+      Stmt del(c.Prepare(absl::StrCat("DELETE FROM ", table,
+                                      " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
       del->setString(1, key.plan.organisation);
       del->setString(2, key.plan.plan);
       del->setInt64(3, key.id);
@@ -178,43 +177,42 @@ absl::Status MysqlPlanRepository::DeleteItem(
 absl::StatusOr<MeasureValue> MysqlPlanRepository::CreateMeasureValue(const ItemKey& measure,
                                                                      const MeasureValue& value) {
   MeasureValue out = value;
-  GT_RETURN_IF_ERROR(
-      RunTransaction(pool_, Deadline(), "CreateMeasureValue", [&](sql::Connection& c) {
-        GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
-        Stmt st(c.prepareStatement(
-            "INSERT INTO measure_values (org_id, plan_id, item_id, value_date, value, note, "
-            "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        absl::Time now = absl::Now();
-        st->setString(1, measure.plan.organisation);
-        st->setString(2, measure.plan.plan);
-        st->setInt64(3, measure.id);
-        st->setString(4, value.date());
-        st->setDouble(5, value.value());
-        st->setString(6, value.note());
-        st->setString(7, FormatDbTime(now));
-        try {
-          st->executeUpdate();
-        } catch (const sql::SQLException& e) {
-          if (e.getErrorCode() == 1062) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "a value for ", value.date(), " already exists; delete it first to restate it"));
-          }
-          throw;
-        }
-        out.set_name(absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id),
-                                  "/values/", value.date()));
-        *out.mutable_create_time() = ToTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(now)));
-        return absl::OkStatus();
-      }));
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateMeasureValue", [&](Session& c) {
+    GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
+    Stmt st(
+        c.Prepare("INSERT INTO measure_values (org_id, plan_id, item_id, value_date, value, note, "
+                  "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    absl::Time now = absl::Now();
+    st->setString(1, measure.plan.organisation);
+    st->setString(2, measure.plan.plan);
+    st->setInt64(3, measure.id);
+    st->setString(4, value.date());
+    st->setDouble(5, value.value());
+    st->setString(6, value.note());
+    st->setString(7, FormatDbTime(now));
+    try {
+      st->executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == 1062) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "a value for ", value.date(), " already exists; delete it first to restate it"));
+      }
+      throw;
+    }
+    out.set_name(absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id), "/values/",
+                              value.date()));
+    *out.mutable_create_time() = ToTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(now)));
+    return absl::OkStatus();
+  }));
   return out;
 }
 
 absl::StatusOr<std::vector<MeasureValue>> MysqlPlanRepository::ListMeasureValues(
     const ItemKey& measure, const std::string& after_date, int limit) {
   std::vector<MeasureValue> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMeasureValues", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMeasureValues", [&](Session& c) {
     GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
-    Stmt st(c.prepareStatement(
+    Stmt st(c.Prepare(
         "SELECT value_date, value, note, create_time FROM measure_values WHERE org_id = ? AND "
         "plan_id = ? AND item_id = ? AND value_date > ? ORDER BY value_date LIMIT ?"));
     st->setString(1, measure.plan.organisation);
@@ -240,10 +238,10 @@ absl::StatusOr<std::vector<MeasureValue>> MysqlPlanRepository::ListMeasureValues
 
 absl::Status MysqlPlanRepository::DeleteMeasureValue(const ItemKey& measure,
                                                      const std::string& date) {
-  return RunTransaction(pool_, Deadline(), "DeleteMeasureValue", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(
-        "DELETE FROM measure_values WHERE org_id = ? AND plan_id = ? AND item_id = ? AND "
-        "value_date = ?"));
+  return RunTransaction(pool_, Deadline(), "DeleteMeasureValue", [&](Session& c) {
+    Stmt st(
+        c.Prepare("DELETE FROM measure_values WHERE org_id = ? AND plan_id = ? AND item_id = ? AND "
+                  "value_date = ?"));
     st->setString(1, measure.plan.organisation);
     st->setString(2, measure.plan.plan);
     st->setInt64(3, measure.id);

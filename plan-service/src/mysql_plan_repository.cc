@@ -16,7 +16,7 @@ namespace gt::plan {
 using goldenthread::v1::MeasureValue;
 using goldenthread::v1::Organisation;
 using goldenthread::v1::Plan;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 namespace sqlrows {
@@ -102,27 +102,26 @@ Plan ReadPlan(const std::string& organisation, sql::ResultSet& rs) {
   return plan;
 }
 
-absl::StatusOr<int64_t> AllocateIds(sql::Connection& conn, const std::string& organisation, int n) {
-  Stmt sel(
-      conn.prepareStatement("SELECT next_item_id FROM organisations WHERE org_id = ? FOR UPDATE"));
+absl::StatusOr<int64_t> AllocateIds(Session& conn, const std::string& organisation, int n) {
+  Stmt sel(conn.Prepare("SELECT next_item_id FROM organisations WHERE org_id = ? FOR UPDATE"));
   sel->setString(1, organisation);
   Rows rs(sel->executeQuery());
   if (!rs->next()) {
     return NotFound("organisation", OrganisationName(organisation));
   }
   int64_t first = rs->getInt64(1);
-  Stmt upd(conn.prepareStatement(
-      "UPDATE organisations SET next_item_id = next_item_id + ? WHERE org_id = ?"));
+  Stmt upd(
+      conn.Prepare("UPDATE organisations SET next_item_id = next_item_id + ? WHERE org_id = ?"));
   upd->setInt(1, n);
   upd->setString(2, organisation);
   upd->executeUpdate();
   return first;
 }
 
-absl::StatusOr<Plan> LoadPlan(sql::Connection& conn, const PlanKey& key, bool for_update) {
-  Stmt st(conn.prepareStatement(absl::StrCat("SELECT ", kPlanColumns,
-                                             " FROM plans WHERE org_id = ? AND plan_id = ?",
-                                             for_update ? " FOR UPDATE" : "")));
+absl::StatusOr<Plan> LoadPlan(Session& conn, const PlanKey& key, bool for_update) {
+  Stmt st(conn.Prepare(absl::StrCat("SELECT ", kPlanColumns,
+                                    " FROM plans WHERE org_id = ? AND plan_id = ?",
+                                    for_update ? " FOR UPDATE" : "")));
   st->setString(1, key.organisation);
   st->setString(2, key.plan);
   Rows rs(st->executeQuery());
@@ -132,8 +131,8 @@ absl::StatusOr<Plan> LoadPlan(sql::Connection& conn, const PlanKey& key, bool fo
   return ReadPlan(key.organisation, *rs);
 }
 
-void InsertPlan(sql::Connection& conn, const PlanKey& key, const Plan& plan) {
-  Stmt st(conn.prepareStatement(
+void InsertPlan(Session& conn, const PlanKey& key, const Plan& plan) {
+  Stmt st(conn.Prepare(
       "INSERT INTO plans (org_id, plan_id, title, description, period_start, period_end, state, "
       "source, version, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, "
       "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"));
@@ -149,8 +148,8 @@ void InsertPlan(sql::Connection& conn, const PlanKey& key, const Plan& plan) {
   st->executeUpdate();
 }
 
-absl::StatusOr<ItemRow> LoadItem(sql::Connection& conn, const ItemKey& key, bool for_update) {
-  Stmt st(conn.prepareStatement(absl::StrCat(
+absl::StatusOr<ItemRow> LoadItem(Session& conn, const ItemKey& key, bool for_update) {
+  Stmt st(conn.Prepare(absl::StrCat(
       "SELECT ", kItemColumns, " FROM plan_items WHERE org_id = ? AND plan_id = ? AND item_id = ?",
       for_update ? " FOR UPDATE" : "")));
   st->setString(1, key.plan.organisation);
@@ -196,38 +195,37 @@ Organisation ReadOrganisation(sql::ResultSet& rs) {
 absl::StatusOr<Organisation> MysqlPlanRepository::CreateOrganisation(
     const std::string& id, const Organisation& organisation) {
   Organisation out;
-  GT_RETURN_IF_ERROR(
-      RunTransaction(pool_, Deadline(), "CreateOrganisation", [&](sql::Connection& c) {
-        Stmt st(c.prepareStatement(
-            "INSERT INTO organisations (org_id, display_name, next_item_id, version, create_time, "
-            "update_time) VALUES (?, ?, 1, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"));
-        st->setString(1, id);
-        st->setString(2, organisation.display_name());
-        try {
-          st->executeUpdate();
-        } catch (const sql::SQLException& e) {
-          if (e.getErrorCode() == 1062) {
-            return absl::AlreadyExistsError(
-                absl::StrCat("organisation ", OrganisationName(id), " already exists"));
-          }
-          throw;
-        }
-        Stmt sel(c.prepareStatement(
-            "SELECT org_id, display_name, version, create_time, update_time FROM organisations "
-            "WHERE org_id = ?"));
-        sel->setString(1, id);
-        Rows rs(sel->executeQuery());
-        rs->next();
-        out = ReadOrganisation(*rs);
-        return absl::OkStatus();
-      }));
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateOrganisation", [&](Session& c) {
+    Stmt st(c.Prepare(
+        "INSERT INTO organisations (org_id, display_name, next_item_id, version, create_time, "
+        "update_time) VALUES (?, ?, 1, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"));
+    st->setString(1, id);
+    st->setString(2, organisation.display_name());
+    try {
+      st->executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() == 1062) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("organisation ", OrganisationName(id), " already exists"));
+      }
+      throw;
+    }
+    Stmt sel(c.Prepare(
+        "SELECT org_id, display_name, version, create_time, update_time FROM organisations "
+        "WHERE org_id = ?"));
+    sel->setString(1, id);
+    Rows rs(sel->executeQuery());
+    rs->next();
+    out = ReadOrganisation(*rs);
+    return absl::OkStatus();
+  }));
   return out;
 }
 
 absl::StatusOr<Organisation> MysqlPlanRepository::GetOrganisation(const std::string& id) {
   Organisation out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetOrganisation", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "GetOrganisation", [&](Session& c) {
+    Stmt st(c.Prepare(
         "SELECT org_id, display_name, version, create_time, update_time FROM organisations "
         "WHERE org_id = ?"));
     st->setString(1, id);
@@ -244,8 +242,8 @@ absl::StatusOr<Organisation> MysqlPlanRepository::GetOrganisation(const std::str
 absl::StatusOr<std::vector<Organisation>> MysqlPlanRepository::ListOrganisations(
     const std::string& after, int limit, const std::string& only) {
   std::vector<Organisation> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListOrganisations", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListOrganisations", [&](Session& c) {
+    Stmt st(c.Prepare(
         "SELECT org_id, display_name, version, create_time, update_time FROM organisations "
         "WHERE org_id > ? AND (? = '' OR org_id = ?) ORDER BY org_id LIMIT ?"));
     st->setString(1, after);
@@ -264,7 +262,7 @@ absl::StatusOr<std::vector<Organisation>> MysqlPlanRepository::ListOrganisations
 absl::StatusOr<Plan> MysqlPlanRepository::CreatePlan(const PlanKey& key, const Plan& plan,
                                                      const RequestKey* request) {
   Plan out;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreatePlan", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreatePlan", [&](Session& c) {
     if (request != nullptr) {
       GT_ASSIGN_OR_RETURN(auto previous, ClaimRequest(c, *request));
       if (previous.has_value()) {
@@ -272,7 +270,7 @@ absl::StatusOr<Plan> MysqlPlanRepository::CreatePlan(const PlanKey& key, const P
         return absl::OkStatus();
       }
     }
-    Stmt org(c.prepareStatement("SELECT 1 FROM organisations WHERE org_id = ?"));
+    Stmt org(c.Prepare("SELECT 1 FROM organisations WHERE org_id = ?"));
     org->setString(1, key.organisation);
     if (!Rows(org->executeQuery())->next()) {
       return NotFound("organisation", OrganisationName(key.organisation));
@@ -296,15 +294,15 @@ absl::StatusOr<Plan> MysqlPlanRepository::CreatePlan(const PlanKey& key, const P
 
 absl::StatusOr<Plan> MysqlPlanRepository::GetPlan(const PlanKey& key) {
   return QuerySql<Plan>(pool_, Deadline(), "GetPlan",
-                        [&](sql::Connection& c) { return LoadPlan(c, key, false); });
+                        [&](Session& c) { return LoadPlan(c, key, false); });
 }
 
 absl::StatusOr<std::vector<Plan>> MysqlPlanRepository::ListPlans(const std::string& organisation,
                                                                  const std::string& after,
                                                                  int limit) {
   std::vector<Plan> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListPlans", [&](sql::Connection& c) {
-    Stmt st(c.prepareStatement(
+  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListPlans", [&](Session& c) {
+    Stmt st(c.Prepare(
         absl::StrCat("SELECT ", kPlanColumns,
                      " FROM plans WHERE org_id = ? AND plan_id > ? ORDER BY plan_id LIMIT ?")));
     st->setString(1, organisation);
@@ -322,13 +320,13 @@ absl::StatusOr<std::vector<Plan>> MysqlPlanRepository::ListPlans(const std::stri
 absl::StatusOr<Plan> MysqlPlanRepository::UpdatePlan(
     const PlanKey& key, const std::function<absl::Status(Plan&)>& mutate) {
   Plan out;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "UpdatePlan", [&](sql::Connection& c) {
+  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "UpdatePlan", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(Plan plan, LoadPlan(c, key, true));
     GT_RETURN_IF_ERROR(mutate(plan));
-    Stmt st(c.prepareStatement(
-        "UPDATE plans SET title = ?, description = ?, period_start = ?, period_end = ?, "
-        "state = ?, source = ?, version = version + 1, update_time = UTC_TIMESTAMP(6) "
-        "WHERE org_id = ? AND plan_id = ?"));
+    Stmt st(
+        c.Prepare("UPDATE plans SET title = ?, description = ?, period_start = ?, period_end = ?, "
+                  "state = ?, source = ?, version = version + 1, update_time = UTC_TIMESTAMP(6) "
+                  "WHERE org_id = ? AND plan_id = ?"));
     st->setString(1, plan.title());
     st->setString(2, plan.description());
     st->setString(3, plan.period_start());
@@ -346,12 +344,11 @@ absl::StatusOr<Plan> MysqlPlanRepository::UpdatePlan(
 
 absl::Status MysqlPlanRepository::DeletePlan(
     const PlanKey& key, const std::function<absl::Status(const Plan&)>& check) {
-  return RunTransaction(pool_, Deadline(), "DeletePlan", [&](sql::Connection& c) {
+  return RunTransaction(pool_, Deadline(), "DeletePlan", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(Plan plan, LoadPlan(c, key, true));
     GT_RETURN_IF_ERROR(check(plan));
     for (const char* table : {"measure_values", "plan_items", "plans"}) {
-      Stmt st(c.prepareStatement(
-          absl::StrCat("DELETE FROM ", table, " WHERE org_id = ? AND plan_id = ?")));
+      Stmt st(c.Prepare(absl::StrCat("DELETE FROM ", table, " WHERE org_id = ? AND plan_id = ?")));
       st->setString(1, key.organisation);
       st->setString(2, key.plan);
       st->executeUpdate();

@@ -73,13 +73,12 @@ extern const char* const kItemInsertColumns;
 constexpr int kItemInsertColumnCount = 22;
 // SELECT ... FOR UPDATE of the organisation's id counter; reserves n ids and
 // returns the first. NOT_FOUND when the organisation does not exist.
-absl::StatusOr<int64_t> AllocateIds(sql::Connection& conn, const std::string& organisation, int n);
-absl::StatusOr<goldenthread::v1::Plan> LoadPlan(sql::Connection& conn, const PlanKey& key,
-                                                bool for_update);
-absl::StatusOr<goldenthread::v1::PlanTree> LoadTree(sql::Connection& conn, const PlanKey& key);
-void InsertPlan(sql::Connection& conn, const PlanKey& key, const goldenthread::v1::Plan& plan);
+absl::StatusOr<int64_t> AllocateIds(Session& conn, const std::string& organisation, int n);
+absl::StatusOr<goldenthread::v1::Plan> LoadPlan(Session& conn, const PlanKey& key, bool for_update);
+absl::StatusOr<goldenthread::v1::PlanTree> LoadTree(Session& conn, const PlanKey& key);
+void InsertPlan(Session& conn, const PlanKey& key, const goldenthread::v1::Plan& plan);
 // NOT_FOUND unless an item of key.kind.
-absl::StatusOr<ItemRow> LoadItem(sql::Connection& conn, const ItemKey& key, bool for_update);
+absl::StatusOr<ItemRow> LoadItem(Session& conn, const ItemKey& key, bool for_update);
 absl::Status DuplicateCode(const PlanKey& plan, const ItemRow& row);
 }  // namespace sqlrows
 

@@ -18,15 +18,15 @@ namespace gt::plan {
 
 using goldenthread::v1::Plan;
 using goldenthread::v1::PlanTree;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 namespace sqlrows {
 
-absl::StatusOr<PlanTree> LoadTree(sql::Connection& conn, const PlanKey& key) {
+absl::StatusOr<PlanTree> LoadTree(Session& conn, const PlanKey& key) {
   PlanTree tree;
   GT_ASSIGN_OR_RETURN(*tree.mutable_plan(), LoadPlan(conn, key, false));
-  Stmt st(conn.prepareStatement(absl::StrCat(
+  Stmt st(conn.Prepare(absl::StrCat(
       "SELECT ", kItemColumns,
       " FROM plan_items WHERE org_id = ? AND plan_id = ? ORDER BY kind, parent_id, position, "
       "item_id")));
@@ -140,8 +140,8 @@ std::vector<PlannedRow> Flatten(const PlanTree& tree) {
 }
 
 // Paths of the rows already stored, computed from their parents' codes.
-std::map<std::string, ItemRow> ExistingByPath(sql::Connection& conn, const PlanKey& key) {
-  Stmt st(conn.prepareStatement(absl::StrCat(
+std::map<std::string, ItemRow> ExistingByPath(Session& conn, const PlanKey& key) {
+  Stmt st(conn.Prepare(absl::StrCat(
       "SELECT ", kItemColumns,
       " FROM plan_items WHERE org_id = ? AND plan_id = ? ORDER BY kind, parent_id, position, "
       "item_id FOR UPDATE")));
@@ -169,14 +169,14 @@ std::map<std::string, ItemRow> ExistingByPath(sql::Connection& conn, const PlanK
 
 absl::StatusOr<PlanTree> MysqlPlanRepository::GetPlanTree(const PlanKey& key) {
   return QuerySql<PlanTree>(pool_, Deadline(), "GetPlanTree",
-                            [&](sql::Connection& c) { return LoadTree(c, key); });
+                            [&](Session& c) { return LoadTree(c, key); });
 }
 
 absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, const PlanTree& tree,
                                                          bool replace, const RequestKey* request) {
   PlanTree out;
   GT_RETURN_IF_ERROR(RunTransaction(
-      pool_, absl::Now() + absl::Minutes(2), "ImportPlan", [&](sql::Connection& c) -> absl::Status {
+      pool_, absl::Now() + absl::Minutes(2), "ImportPlan", [&](Session& c) -> absl::Status {
         if (request != nullptr) {
           GT_ASSIGN_OR_RETURN(auto previous, ClaimRequest(c, *request));
           if (previous.has_value()) {
@@ -197,7 +197,7 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
                 absl::StrCat("plan ", PlanName(key), " already exists (\"", current->title(),
                              "\"); import with replace=true to replace its tree"));
           }
-          Stmt upd(c.prepareStatement(
+          Stmt upd(c.Prepare(
               "UPDATE plans SET title = ?, description = ?, period_start = ?, period_end = ?, "
               "state = ?, source = ?, version = version + 1, update_time = UTC_TIMESTAMP(6) "
               "WHERE org_id = ? AND plan_id = ?"));
@@ -247,8 +247,8 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
         // What is left in `existing` is no longer in the document.
         for (const auto& [path, row] : existing) {
           for (const char* table : {"measure_values", "plan_items"}) {
-            Stmt del(c.prepareStatement(absl::StrCat(
-                "DELETE FROM ", table, " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
+            Stmt del(c.Prepare(absl::StrCat("DELETE FROM ", table,
+                                            " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
             del->setString(1, key.organisation);
             del->setString(2, key.plan);
             del->setInt64(3, row.id);
@@ -256,16 +256,15 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
           }
         }
         for (const ItemRow& row : updates) {
-          Stmt st(c.prepareStatement(absl::StrCat("REPLACE INTO plan_items (", kItemInsertColumns,
-                                                  ") VALUES ",
-                                                  PlaceholderRows(1, kItemInsertColumnCount))));
+          Stmt st(c.Prepare(absl::StrCat("REPLACE INTO plan_items (", kItemInsertColumns,
+                                         ") VALUES ", PlaceholderRows(1, kItemInsertColumnCount))));
           BindItemInsert(*st, 1, key, row);
           st->executeUpdate();
         }
         constexpr size_t kBatch = 200;
         for (size_t start = 0; start < inserts.size(); start += kBatch) {
           size_t n = std::min(kBatch, inserts.size() - start);
-          Stmt st(c.prepareStatement(
+          Stmt st(c.Prepare(
               absl::StrCat("INSERT INTO plan_items (", kItemInsertColumns, ") VALUES ",
                            PlaceholderRows(static_cast<int>(n), kItemInsertColumnCount))));
           for (size_t i = 0; i < n; ++i) {

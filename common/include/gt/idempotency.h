@@ -1,6 +1,5 @@
 #pragma once
 
-#include <cppconn/connection.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
@@ -11,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "gt/mysql_pool.h"
 
 namespace gt {
 
@@ -36,9 +36,8 @@ absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
 //   nullopt           -> new request: do the write, then RecordResponse();
 //   the first answer  -> a repeat: return it and write nothing;
 //   INVALID_ARGUMENT  -> the same id was used with a different request.
-absl::StatusOr<std::optional<std::string>> ClaimRequest(sql::Connection& conn,
-                                                        const RequestKey& key);
-void RecordResponse(sql::Connection& conn, const RequestKey& key,
+absl::StatusOr<std::optional<std::string>> ClaimRequest(Session& conn, const RequestKey& key);
+void RecordResponse(Session& conn, const RequestKey& key,
                     const google::protobuf::Message& response);
 
 // The other strategy, for writes that already serialise on a row lock (a
@@ -47,7 +46,16 @@ void RecordResponse(sql::Connection& conn, const RequestKey& key,
 //   FindAnswer: nullopt when unseen; the first answer; INVALID_ARGUMENT when
 //   the id came with a different request; ABORTED while the first is running.
 //   StoreAnswer: ABORTED when a concurrent call took the id meanwhile.
-absl::StatusOr<std::optional<std::string>> FindAnswer(sql::Connection& conn, const RequestKey& key);
-absl::Status StoreAnswer(sql::Connection& conn, const RequestKey& key, const std::string& response);
+absl::StatusOr<std::optional<std::string>> FindAnswer(Session& conn, const RequestKey& key);
+absl::Status StoreAnswer(Session& conn, const RequestKey& key, const std::string& response);
+
+// The cheapest, for a write that serialises on a row lock and can compute
+// its answer before writing anything: one INSERT claims the id and stores the
+// answer. Returns nullopt when stored (go on with the write); the first
+// answer when the id was used for this same request (write nothing);
+// INVALID_ARGUMENT when it was used for a different one. A new request costs
+// one round trip instead of FindAnswer's plus StoreAnswer's.
+absl::StatusOr<std::optional<std::string>> ClaimWithAnswer(Session& conn, const RequestKey& key,
+                                                           const std::string& response);
 
 }  // namespace gt

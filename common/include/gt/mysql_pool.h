@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
 
 #include <condition_variable>
 #include <deque>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -48,6 +50,10 @@ struct PoolOptions {
   absl::Duration validate_after_idle = absl::Seconds(1);
   absl::Duration connect_timeout = absl::Seconds(2);
   absl::Duration read_timeout = absl::Seconds(30);
+  // Prepared statements kept per connection (see Session). The server's
+  // max_prepared_stmt_count (16,382 by default) bounds the sum over every
+  // connection of every service.
+  size_t max_cached_statements = 48;
   // READ COMMITTED instead of InnoDB's REPEATABLE READ: every statement sees
   // the latest commits (an idempotency check must see a concurrent
   // duplicate's answer) and no gap locks are taken (which deadlock
@@ -57,22 +63,63 @@ struct PoolOptions {
 
 class ConnectionPool;
 
+// One database connection as the repositories use it: the connector's
+// connection plus what is worth keeping between calls on it.
+//
+// Prepare() keeps each statement it prepares for the connection's life, so a
+// statement text costs one prepare round trip (and one parse on the server)
+// per connection instead of one per call; later calls only execute it. The
+// returned statement is owned by the session: bind every parameter before
+// each execute, and finish with its result set before executing it again.
+// SQL whose text varies with the input (multi-row inserts) should use
+// connection().prepareStatement() instead, so the cache stays small.
+//
+// The session also remembers the connection's autocommit mode, so that a
+// connection used for transactions stays in manual-commit mode between them
+// and a transaction costs its statements plus COMMIT, not two `SET
+// autocommit` round trips more.
+class Session {
+ public:
+  explicit Session(std::unique_ptr<sql::Connection> conn);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  sql::Connection& connection() { return *conn_; }
+  sql::PreparedStatement* Prepare(const std::string& sql);
+  size_t cached_statements() const { return statements_.size(); }
+
+  // Not to be reused (e.g. a rollback failed): the pool closes it.
+  void MarkBroken() { broken_ = true; }
+  bool broken() const { return broken_; }
+
+  // Called by the pool between uses.
+  void SetAutoCommit(bool on);
+  void TrimCache(size_t max_statements);
+
+ private:
+  std::unique_ptr<sql::Connection> conn_;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  bool autocommit_ = true;
+  bool broken_ = false;
+};
+
 // A checked-out connection; returns itself to the pool when destroyed, unless
 // marked broken.
 class PooledConnection {
  public:
-  PooledConnection(ConnectionPool* pool, std::unique_ptr<sql::Connection> conn);
+  PooledConnection(ConnectionPool* pool, std::unique_ptr<Session> session);
   PooledConnection(PooledConnection&& other) noexcept;
   PooledConnection& operator=(PooledConnection&&) = delete;
   ~PooledConnection();
 
-  sql::Connection& operator*() { return *conn_; }
-  sql::Connection* operator->() { return conn_.get(); }
+  Session& operator*() { return *session_; }
+  Session* operator->() { return session_.get(); }
   void MarkBroken() { broken_ = true; }
 
  private:
   ConnectionPool* pool_;
-  std::unique_ptr<sql::Connection> conn_;
+  std::unique_ptr<Session> session_;
   bool broken_ = false;
 };
 
@@ -97,11 +144,11 @@ class ConnectionPool {
  private:
   friend class PooledConnection;
   struct Idle {
-    std::unique_ptr<sql::Connection> conn;
+    std::unique_ptr<Session> session;
     absl::Time since;
   };
   absl::StatusOr<std::unique_ptr<sql::Connection>> Connect();
-  void Release(std::unique_ptr<sql::Connection> conn, bool broken);
+  void Release(std::unique_ptr<Session> session, bool broken);
   void UpdateGauges() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const MysqlUri uri_;
@@ -125,17 +172,18 @@ class ConnectionPool {
 absl::Status SqlError(const sql::SQLException& e, absl::string_view operation);
 bool IsConnectionLost(const sql::SQLException& e);
 
-// Runs fn on a pooled connection, catching connector exceptions, discarding
-// the connection when it was lost, and timing the call as `operation`.
+// Runs fn on a pooled connection (in autocommit mode), catching connector
+// exceptions, discarding the connection when it was lost, and timing the call
+// as `operation`.
 absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
-                    const std::function<absl::Status(sql::Connection&)>& fn);
+                    const std::function<absl::Status(Session&)>& fn);
 
 // RunSql for a read that yields one value: `fn(conn)` returns StatusOr<T>.
 template <typename T, typename Fn>
 absl::StatusOr<T> QuerySql(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
                            Fn fn) {
   T out;
-  absl::Status status = RunSql(pool, deadline, operation, [&](sql::Connection& c) {
+  absl::Status status = RunSql(pool, deadline, operation, [&](Session& c) {
     absl::StatusOr<T> result = fn(c);
     if (!result.ok()) {
       return result.status();
@@ -152,6 +200,6 @@ absl::StatusOr<T> QuerySql(ConnectionPool& pool, absl::Time deadline, absl::stri
 // The same inside a transaction: commit when fn returns OK, roll back
 // otherwise. Deadlocks and lock timeouts are retried a few times.
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
-                            const std::function<absl::Status(sql::Connection&)>& fn);
+                            const std::function<absl::Status(Session&)>& fn);
 
 }  // namespace gt
