@@ -102,7 +102,9 @@ int main(int argc, char** argv) {
             [&](const ms::RecordedUpdate& recorded) {
               return ms::ToProto(*plan, recorded.milestone, absl::CivilDay(2000, 1, 1))
                   .SerializeAsString();
-            });
+            },
+            // As the service runs when nobody watches the plan.
+            [] { return false; });
         absl::Time end = absl::Now();
         if (start >= measure_from && end <= stop_at) {
           if (result.ok()) {

@@ -2,7 +2,7 @@
 // histogram, on the callback API (no thread per caller). Calls that fail are
 // counted by code, never as throughput (h2load would count them as success).
 //
-//   gt-loadgen --target=127.0.0.1:50050 --token=T --call=update_progress \
+//   gt-loadgen --target=127.0.0.1:50050 --token=T --call=update_progress
 //       --plan=organisations/bench/plans/p --concurrency=32 --seconds=10
 //
 // Prints one JSON object: calls, ok, errors by code, throughput (ok/s), p50,

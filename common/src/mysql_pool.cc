@@ -391,7 +391,8 @@ absl::Status RunSql(ConnectionPool& pool, absl::Time deadline, absl::string_view
 }
 
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
-                            const std::function<absl::Status(Session&)>& fn) {
+                            const std::function<absl::Status(Session&)>& fn,
+                            const std::function<void(Session&)>& after_commit) {
   constexpr int kAttempts = 3;
   absl::Status status;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -414,10 +415,20 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::str
         }
         throw;
       }
-      if (inner.ok()) {
-        conn.commit();
-      } else {
+      if (!inner.ok()) {
         conn.rollback();
+        return inner;
+      }
+      conn.commit();
+      if (after_commit) {
+        try {
+          after_commit(session);
+        } catch (const sql::SQLException& e) {
+          SqlError(e, absl::StrCat(operation, " (after commit)")).IgnoreError();
+          if (IsConnectionLost(e)) {
+            session.MarkBroken();
+          }
+        }
       }
       return inner;
     });

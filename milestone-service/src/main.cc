@@ -4,6 +4,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "activity_directory.h"
+#include "commit_fanout.h"
 #include "gt/config.h"
 #include "gt/service_main.h"
 #include "milestone_grpc.h"
@@ -16,6 +17,10 @@ ABSL_FLAG(std::string, plan_service_addr, gt::EnvOr("GT_PLAN_SERVICE_ADDR", "127
           "plan-service address, asked whether activities exist (env GT_PLAN_SERVICE_ADDR)");
 ABSL_FLAG(int, watch_buffer, gt::EnvIntOr("GT_WATCH_BUFFER", 1000),
           "Updates a watcher may fall behind before its stream is ended (env GT_WATCH_BUFFER)");
+
+ABSL_FLAG(int, worker_threads, gt::EnvIntOr("GT_WORKER_THREADS", 0),
+          "Threads running calls' database work; 0: as many as --mysql_pool_size "
+          "(env GT_WORKER_THREADS)");
 
 namespace gt {
 const std::vector<Migration>& MilestoneMigrations();
@@ -44,14 +49,11 @@ int main(int argc, char** argv) {
         auto bus = std::make_shared<UpdateBus>();
         host.AddShutdownHook([bus] { bus->Close(); });
         auto manager = std::make_shared<MilestoneManager>(
-            *repository, *directory, [metrics, bus](const PlanRef& plan, const UpdateRow& update) {
-              if (update.kind == goldenthread::v1::PROGRESS) {
-                metrics->CountUpdate(update.status);
-              }
-              bus->Publish(PlanName(plan), ToProto(plan, update));
-            });
+            *repository, *directory, FanOutCommits(*metrics, *bus), absl::Now, WatchedPlans(*bus));
+        int workers = absl::GetFlag(FLAGS_worker_threads);
         auto service = std::make_shared<MilestoneGrpcService>(
-            *manager, *bus, static_cast<size_t>(absl::GetFlag(FLAGS_watch_buffer)));
+            *manager, *bus, static_cast<size_t>(absl::GetFlag(FLAGS_watch_buffer)),
+            workers > 0 ? workers : absl::GetFlag(FLAGS_mysql_pool_size));
         gt::Wiring wiring;
         wiring.keep_alive = {plans, directory, repository, metrics, bus, manager, service};
         wiring.services = {service.get()};

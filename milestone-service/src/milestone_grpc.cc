@@ -12,7 +12,7 @@ namespace {
 
 // The caller's deadline for calls we make on its behalf (plan-service);
 // without one, a bounded default.
-absl::Time DeadlineOf(const grpc::ServerContext& context) {
+absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
   absl::Time deadline = absl::FromChrono(context.deadline());
   absl::Time cap = absl::Now() + absl::Seconds(30);
   return deadline < cap ? deadline : cap;
@@ -21,17 +21,19 @@ absl::Time DeadlineOf(const grpc::ServerContext& context) {
 }  // namespace
 
 #define GT_SIMPLE(Method, Request, Response)                                                  \
-  grpc::Status MilestoneGrpcService::Method(grpc::ServerContext* context,                     \
-                                            const v1::Request* request, Response* response) { \
-    ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));                       \
-    return Respond(manager_.Method(CallerFrom(*context), *request), response);                \
+  grpc::ServerUnaryReactor* MilestoneGrpcService::Method(                                     \
+      grpc::CallbackServerContext* context, const v1::Request* request, Response* response) { \
+    return RunUnary(workers_, context, [this, context, request, response] {                   \
+      return Respond(manager_.Method(CallerFrom(*context), *request), response);              \
+    });                                                                                       \
   }
 #define GT_WITH_DEADLINE(Method, Request, Response)                                           \
-  grpc::Status MilestoneGrpcService::Method(grpc::ServerContext* context,                     \
-                                            const v1::Request* request, Response* response) { \
-    ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));                       \
-    return Respond(manager_.Method(CallerFrom(*context), DeadlineOf(*context), *request),     \
-                   response);                                                                 \
+  grpc::ServerUnaryReactor* MilestoneGrpcService::Method(                                     \
+      grpc::CallbackServerContext* context, const v1::Request* request, Response* response) { \
+    return RunUnary(workers_, context, [this, context, request, response] {                   \
+      return Respond(manager_.Method(CallerFrom(*context), DeadlineOf(*context), *request),   \
+                     response);                                                               \
+    });                                                                                       \
   }
 
 GT_WITH_DEADLINE(CreateMilestone, CreateMilestoneRequest, v1::Milestone)
@@ -48,11 +50,12 @@ GT_SIMPLE(CountOverdue, CountOverdueRequest, v1::CountOverdueResponse)
 #undef GT_SIMPLE
 #undef GT_WITH_DEADLINE
 
-grpc::Status MilestoneGrpcService::DeleteMilestone(grpc::ServerContext* context,
-                                                   const v1::DeleteMilestoneRequest* request,
-                                                   google::protobuf::Empty*) {
-  ScopedCallDeadline deadline(absl::FromChrono(context->deadline()));
-  return ToGrpcStatus(manager_.DeleteMilestone(CallerFrom(*context), *request));
+grpc::ServerUnaryReactor* MilestoneGrpcService::DeleteMilestone(
+    grpc::CallbackServerContext* context, const v1::DeleteMilestoneRequest* request,
+    google::protobuf::Empty*) {
+  return RunUnary(workers_, context, [this, context, request] {
+    return ToGrpcStatus(manager_.DeleteMilestone(CallerFrom(*context), *request));
+  });
 }
 
 grpc::ServerWriteReactor<v1::MilestoneUpdate>* MilestoneGrpcService::WatchMilestoneUpdates(

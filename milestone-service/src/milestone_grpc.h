@@ -1,26 +1,34 @@
 #pragma once
 
 #include "goldenthread/v1/milestone.grpc.pb.h"
+#include "gt/worker_pool.h"
 #include "milestone_manager.h"
 #include "update_bus.h"
 #include "watch_stream.h"
 
 namespace gt::milestone {
 
-// The gRPC edge of milestone-service (sync API: every handler blocks on the
-// database, which the sync server's thread pool is made for).
-// The watch stream uses the callback API instead: it holds no thread while a
-// watcher waits.
-class MilestoneGrpcService final
-    : public goldenthread::v1::MilestoneService::WithCallbackMethod_WatchMilestoneUpdates<
-          goldenthread::v1::MilestoneService::Service> {
+// The gRPC edge of milestone-service, all on the callback API. Handlers block
+// on the database, so their bodies run on a worker pool (RunUnary), never on
+// gRPC's threads; the watch stream holds no thread while a watcher waits.
+//
+// Why not the sync API for the unary methods: a server mixing sync methods
+// with a callback one (the watch) stalled every ~1.1 s under steady load in
+// gRPC 1.51 — the callback queue's two "nexting" threads, which here did the
+// socket polling, time out after 1 s without a callback event and then
+// sleep 100 ms together, and calls waited out the sleep (p99 80 ms at 32
+// callers, a 100 ms maximum even at one caller). All-callback keeps those
+// threads busy with events; see BENCHMARKS.md.
+class MilestoneGrpcService final : public goldenthread::v1::MilestoneService::CallbackService {
  public:
-  MilestoneGrpcService(MilestoneManager& manager, UpdateBus& bus, size_t watch_buffer = 1000)
-      : manager_(manager), bus_(bus), watch_buffer_(watch_buffer) {}
+  MilestoneGrpcService(MilestoneManager& manager, UpdateBus& bus, size_t watch_buffer = 1000,
+                       int worker_threads = 16)
+      : manager_(manager), bus_(bus), watch_buffer_(watch_buffer), workers_(worker_threads) {}
 
-#define GT_RPC(Method, Request, Response)                                                     \
-  grpc::Status Method(grpc::ServerContext* context, const goldenthread::v1::Request* request, \
-                      Response* response) override;
+#define GT_RPC(Method, Request, Response)                                                        \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,                         \
+                                   const goldenthread::v1::Request* request, Response* response) \
+      override;
   GT_RPC(CreateMilestone, CreateMilestoneRequest, goldenthread::v1::Milestone)
   GT_RPC(BatchCreateMilestones, BatchCreateMilestonesRequest,
          goldenthread::v1::BatchCreateMilestonesResponse)
@@ -44,6 +52,7 @@ class MilestoneGrpcService final
   MilestoneManager& manager_;
   UpdateBus& bus_;
   size_t watch_buffer_;
+  WorkerPool workers_;
 };
 
 }  // namespace gt::milestone

@@ -454,7 +454,8 @@ absl::StatusOr<v1::Milestone> MilestoneManager::Record(
                           },
                           [&](const RecordedUpdate& recorded) {
                             return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
-                          }));
+                          },
+                          [&] { return !sequence_wanted_ || sequence_wanted_(key.plan); }));
   v1::Milestone response;
   if (result.replayed.has_value()) {
     response.ParseFromString(*result.replayed);

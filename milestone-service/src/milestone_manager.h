@@ -12,7 +12,10 @@
 namespace gt::milestone {
 
 // Told of every committed history row (not replays), after the commit.
+// Told of every committed update. Its update_id (the watch sequence) is 0
+// unless the SequenceWanted predicate said the plan wanted it.
 using CommitListener = std::function<void(const PlanRef&, const UpdateRow&)>;
+using SequenceWanted = std::function<bool(const PlanRef&)>;
 
 // The rules of milestone-service: validation, organisation scoping, the
 // progress rules (COMPLETED means 100%, DELAYED needs its explanation, no
@@ -21,11 +24,13 @@ using CommitListener = std::function<void(const PlanRef&, const UpdateRow&)>;
 class MilestoneManager {
  public:
   MilestoneManager(MilestoneRepository& repository, ActivityDirectory& activities,
-                   CommitListener on_commit, std::function<absl::Time()> now = absl::Now)
+                   CommitListener on_commit, std::function<absl::Time()> now = absl::Now,
+                   SequenceWanted sequence_wanted = nullptr)
       : repository_(repository),
         activities_(activities),
         on_commit_(std::move(on_commit)),
-        now_(std::move(now)) {}
+        now_(std::move(now)),
+        sequence_wanted_(std::move(sequence_wanted)) {}
 
   absl::StatusOr<goldenthread::v1::Milestone> CreateMilestone(
       const Caller& caller, absl::Time deadline,
@@ -83,6 +88,7 @@ class MilestoneManager {
   ActivityDirectory& activities_;
   CommitListener on_commit_;
   std::function<absl::Time()> now_;
+  SequenceWanted sequence_wanted_;
 };
 
 }  // namespace gt::milestone

@@ -85,11 +85,14 @@ class MilestoneRepository {
   // With a request id seen before, returns the first answer and writes
   // nothing (whatever `decide` says now). `decide` and `encode` may run in
   // either case; `encode` sees the new state before the history row has its
-  // update_id.
+  // update_id. The update_id (the watch sequence) costs one more round trip
+  // and is read only when `want_update_id()`, asked after the commit, says
+  // so; otherwise it stays 0.
   virtual absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
       const MilestoneKey& key, const RequestKey* request,
       const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
-      const std::function<std::string(const RecordedUpdate&)>& encode) = 0;
+      const std::function<std::string(const RecordedUpdate&)>& encode,
+      const std::function<bool()>& want_update_id) = 0;
 
   // History of one milestone (milestone_id set) or of the plan.
   virtual absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,

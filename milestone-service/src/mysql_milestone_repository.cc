@@ -92,8 +92,8 @@ int64_t LastInsertId(Session& c) {
   return rs->getInt64(1);
 }
 
-// Appends a history row; returns its id.
-int64_t InsertUpdate(Session& c, const PlanRef& plan, const UpdateRow& u) {
+// Appends a history row; LastInsertId() reads its id.
+void InsertUpdate(Session& c, const PlanRef& plan, const UpdateRow& u) {
   Stmt st(c.Prepare(
       "INSERT INTO milestone_updates (org_id, plan_id, milestone_id, kind, status, "
       "percent_complete, comment, previous_deadline, new_deadline, reason, effective_at, "
@@ -114,7 +114,6 @@ int64_t InsertUpdate(Session& c, const PlanRef& plan, const UpdateRow& u) {
   st->setString(i++, u.request_id);
   st->setString(i++, u.recorded_by);
   st->executeUpdate();
-  return LastInsertId(c);
 }
 
 // Writes the folded state of a row back.
@@ -219,7 +218,8 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
           for (UpdateRow& u : m.history) {
             u.milestone_id = row.id;
             u.recorded_at = now;
-            u.update_id = InsertUpdate(c, plan, u);
+            InsertUpdate(c, plan, u);
+            u.update_id = LastInsertId(c);
             Apply(u, row);
           }
           row.version = 1;
@@ -366,12 +366,16 @@ absl::Status MysqlMilestoneRepository::DeleteMilestone(
 absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpdate(
     const MilestoneKey& key, const RequestKey* request,
     const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
-    const std::function<std::string(const RecordedUpdate&)>& encode) {
+    const std::function<std::string(const RecordedUpdate&)>& encode,
+    const std::function<bool()>& want_update_id) {
   WriteResult<RecordedUpdate> result;
-  GT_RETURN_IF_ERROR(
-      RunTransaction(pool_, Deadline(), "RecordUpdate", [&](Session& c) -> absl::Status {
+  bool inserted = false;
+  GT_RETURN_IF_ERROR(RunTransaction(
+      pool_, Deadline(), "RecordUpdate",
+      [&](Session& c) -> absl::Status {
         // The row lock serialises writers of this milestone, so a repeat of a
         // request id finds the first one's answer committed.
+        inserted = false;
         GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
         absl::StatusOr<UpdateRow> decided = decide(row);
         if (!decided.ok()) {
@@ -399,9 +403,17 @@ absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpda
             return absl::OkStatus();
           }
         }
-        result.value.update.update_id = InsertUpdate(c, key.plan, update);
+        InsertUpdate(c, key.plan, update);
+        inserted = true;
         StoreState(c, key.plan, row);
         return absl::OkStatus();
+      },
+      [&](Session& c) {
+        // LAST_INSERT_ID() is the connection's and outlives the commit. Asked
+        // after the commit, so a watcher that subscribed before it is served.
+        if (inserted && !result.replayed.has_value() && want_update_id()) {
+          result.value.update.update_id = LastInsertId(c);
+        }
       }));
   return result;
 }

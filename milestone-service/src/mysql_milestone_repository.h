@@ -27,7 +27,8 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
       const MilestoneKey& key, const RequestKey* request,
       const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
-      const std::function<std::string(const RecordedUpdate&)>& encode) override;
+      const std::function<std::string(const RecordedUpdate&)>& encode,
+      const std::function<bool()>& want_update_id) override;
   absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,
                                                      std::optional<int64_t> milestone_id,
                                                      int64_t after_update_id, bool oldest_first,

@@ -57,6 +57,12 @@ void UpdateBus::Close() {
   }
 }
 
+bool UpdateBus::HasWatchers(const std::string& plan) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = plans_.find(plan);
+  return it != plans_.end() && !it->second.empty();
+}
+
 size_t UpdateBus::watchers() {
   std::lock_guard<std::mutex> lock(mu_);
   size_t n = 0;

@@ -31,6 +31,7 @@ class UpdateBus {
   // Tells every listener, and every later one at once, that the bus closed.
   void Close();
   size_t watchers();
+  bool HasWatchers(const std::string& plan);
 
  private:
   std::mutex mu_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "activity_directory.h"
+#include "commit_fanout.h"
 #include "goldenthread/v1/milestone.grpc.pb.h"
 #include "goldenthread/v1/plan.grpc.pb.h"
 #include "gt/identity.h"
@@ -70,12 +71,7 @@ class MilestoneWorld {
     bus_ = std::make_unique<UpdateBus>();
     host_->AddShutdownHook([this] { bus_->Close(); });
     manager_ = std::make_unique<MilestoneManager>(
-        *repository_, *directory_, [this](const PlanRef& plan, const UpdateRow& update) {
-          if (update.kind == goldenthread::v1::PROGRESS) {
-            metrics_->CountUpdate(update.status);
-          }
-          bus_->Publish(PlanName(plan), ToProto(plan, update));
-        });
+        *repository_, *directory_, FanOutCommits(*metrics_, *bus_), absl::Now, WatchedPlans(*bus_));
     service_ = std::make_unique<MilestoneGrpcService>(*manager_, *bus_, 50);
     host_->AddService(service_.get());
     EXPECT_TRUE(host_->Start().ok());

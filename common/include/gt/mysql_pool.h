@@ -199,7 +199,12 @@ absl::StatusOr<T> QuerySql(ConnectionPool& pool, absl::Time deadline, absl::stri
 
 // The same inside a transaction: commit when fn returns OK, roll back
 // otherwise. Deadlocks and lock timeouts are retried a few times.
+// `after_commit`, when given, runs on the same connection once the commit
+// succeeded (e.g. to read LAST_INSERT_ID() only when it is wanted); the
+// transaction stands whatever it does, so its failures are logged, not
+// returned.
 absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
-                            const std::function<absl::Status(Session&)>& fn);
+                            const std::function<absl::Status(Session&)>& fn,
+                            const std::function<void(Session&)>& after_commit = nullptr);
 
 }  // namespace gt
