@@ -68,7 +68,7 @@ start() {  # name binary grpc_port metrics_port database [flags...]
   local name="$1" bin="$2" grpc="$3" metrics="$4" db="$5"
   shift 5
   GT_MYSQL_URI="$( [[ -n "$db" ]] && uri "$db" )" "$build/$bin" --grpc_port="$grpc" \
-    --metrics_port="$metrics" --bind_address=127.0.0.1 --mysql_pool_size=64 "$@" \
+    --metrics_port="$metrics" --bind_address=127.0.0.1 "$@" \
     >"$tmp/$name.log" 2>&1 &
   pids+=($!)
   eval "pid_${name//-/_}=$!"
@@ -89,32 +89,40 @@ start gateway gateway/gateway "$p_gw" "$(gt_free_port)" gt_gateway \
   --report_service_addr="127.0.0.1:$p_rep" --rate_limit_per_second=1000000 \
   --rate_limit_burst=1000000 --max_streams_per_token=1000
 
-# A plan of 2,000 milestones: 4 priorities x 5 outcomes x 10 activities x 10.
+# Plans of 300, 2,000 and 10,000 milestones (ten per activity, activities
+# spread over 4 priorities x 5 outcomes): about 12,300 milestones in all, the
+# "small database". Updates and reads use the 2,000-milestone plan.
 call="$GT_ROOT/scripts/gt-call"
 "$call" --addr "127.0.0.1:$p_plan" PlanService/CreateOrganisation \
   '{"organisation_id": "bench", "organisation": {"display_name": "Bench Council"}}' >/dev/null
-/usr/bin/python3 - "$tmp" <<'PY'
+make_plan() {  # plan_id milestones
+  /usr/bin/python3 - "$tmp" "$1" "$2" <<'PY'
 import json, sys
-tmp = sys.argv[1]
-tree = {"plan": {"title": "Bench plan", "period_start": "2017-04-01", "period_end": "2018-03-31"},
-        "priorities": []}
+tmp, plan_id, milestones = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tree = {"plan": {"title": f"Bench plan {plan_id}", "period_start": "2017-04-01",
+                 "period_end": "2018-03-31"}, "priorities": []}
+outcomes = []
 for p in range(1, 5):
     pr = {"code": str(p), "title": f"Priority {p}", "outcomes": []}
     for o in range(1, 6):
         oc = {"code": f"{p}.{o}", "title": f"Outcome {p}.{o}", "activities": []}
-        for a in range(1, 11):
-            oc["activities"].append({"code": f"{p}.{o}.{a}", "title": f"Activity {p}.{o}.{a}",
-                                     "lead_member": "Cabinet Member", "deadline": "2018-03-31"})
         pr["outcomes"].append(oc)
+        outcomes.append(oc)
     tree["priorities"].append(pr)
-json.dump({"parent": "organisations/bench", "plan_id": "p", "tree": tree},
-          open(f"{tmp}/import.json", "w"))
+for a in range(milestones // 10):
+    oc = outcomes[a % len(outcomes)]
+    code = f"{oc['code']}.{len(oc['activities']) + 1}"
+    oc["activities"].append({"code": code, "title": f"Activity {code}",
+                             "lead_member": "Cabinet Member", "deadline": "2018-03-31"})
+json.dump({"parent": "organisations/bench", "plan_id": plan_id, "tree": tree},
+          open(f"{tmp}/import-{plan_id}.json", "w"))
 PY
-"$call" --addr "127.0.0.1:$p_plan" --timeout 120 PlanService/ImportPlan "@$tmp/import.json" >"$tmp/tree.json"
-/usr/bin/python3 - "$tmp" <<'PY'
+  "$call" --addr "127.0.0.1:$p_plan" --timeout 300 PlanService/ImportPlan \
+    "@$tmp/import-$1.json" >"$tmp/tree-$1.json"
+  /usr/bin/python3 - "$tmp" "$1" <<'PY'
 import json, sys
-tmp = sys.argv[1]
-tree = json.load(open(f"{tmp}/tree.json"))
+tmp, plan_id = sys.argv[1], sys.argv[2]
+tree = json.load(open(f"{tmp}/tree-{plan_id}.json"))
 requests = []
 directorates = ["PLACE", "HAC", "CLC", "RES", "CSF"]
 for pr in tree["priorities"]:
@@ -126,14 +134,24 @@ for pr in tree["priorities"]:
                     "activity": ac["name"], "ordinal": m, "title": f"Milestone {n}",
                     "lead_officer": f"Officer {n % 40}", "directorate": directorates[n % 5],
                     "baseline_deadline": "2017-%02d-28" % (1 + n % 12)}})
-json.dump({"parent": tree["plan"]["name"], "requests": requests},
-          open(f"{tmp}/milestones.json", "w"))
+for i in range(0, len(requests), 2500):
+    json.dump({"parent": tree["plan"]["name"], "requests": requests[i:i + 2500]},
+              open(f"{tmp}/milestones-{plan_id}-{i // 2500}.json", "w"))
 PY
-"$call" --addr "127.0.0.1:$p_ms" --timeout 120 MilestoneService/BatchCreateMilestones \
-  "@$tmp/milestones.json" >/dev/null
+  local f
+  for f in "$tmp/milestones-$1-"*.json; do
+    "$call" --addr "127.0.0.1:$p_ms" --timeout 300 MilestoneService/BatchCreateMilestones "@$f" \
+      >/dev/null
+  done
+}
+plan_sizes=(300 2000 10000)
+for n in "${plan_sizes[@]}"; do
+  make_plan "m$n" "$n"
+done
 token="$(GT_MYSQL_URI="$(uri gt_gateway)" "$build/gateway/gateway" --create_token \
   --organisation=bench --role=ADMIN --subject=bench 2>>"$tmp/gateway.log")"
-plan="organisations/bench/plans/p"
+plan="organisations/bench/plans/m2000"
+plan_of() { printf "organisations/bench/plans/m%s" "$1"; }
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
@@ -149,10 +167,10 @@ out="$GT_ROOT/bench/results/latest.jsonl"
 record() {  # label json
   printf '{"label": "%s", "result": %s}\n' "$1" "$2" | tee -a "$out"
 }
-load() {  # label addr token call concurrency [secs]
+load() {  # label addr token call concurrency [plan]
   local r
-  r="$("$build/bench/gt-loadgen" --target="$2" --token="$3" --call="$4" --plan="$plan" \
-    --concurrency="$5" --seconds="${6:-$seconds}" --warmup_seconds=1)" || true
+  r="$("$build/bench/gt-loadgen" --target="$2" --token="$3" --call="$4" --plan="${6:-$plan}" \
+    --concurrency="$5" --seconds="$seconds" --warmup_seconds=1)" || true
   record "$1" "$r"
 }
 # The proxy anchor: the same milestone-service behind nginx's grpc_pass (no
@@ -202,8 +220,16 @@ for s in plan_service milestone_service report_service gateway; do
 done
 load "GetPlanTree c=8" "127.0.0.1:$p_gw" "$token" get_plan_tree 8
 load "ListMilestones c=8" "127.0.0.1:$p_gw" "$token" list_milestones 8
-load "end-of-year report c=2" "127.0.0.1:$p_gw" "$token" end_of_year 2
-load "progress report c=2" "127.0.0.1:$p_gw" "$token" progress_report 2
+reports() {  # label suffix
+  local n
+  for n in "${plan_sizes[@]}"; do
+    load "end-of-year report, $n milestones$1" "127.0.0.1:$p_gw" "$token" end_of_year 2 \
+      "$(plan_of "$n")"
+    load "progress report, $n milestones$1" "127.0.0.1:$p_gw" "$token" progress_report 2 \
+      "$(plan_of "$n")"
+  done
+}
+reports ""
 for s in plan_service milestone_service report_service gateway; do
   record "rss $s" "{\"idle_kib\": ${idle[$s]}, \"peak_kib\": ${loaded[$s]}}"
 done
@@ -254,8 +280,7 @@ SQL
   record "seeding" "{\"seconds\": $(( ($(date +%s%N) - start_ns) / 1000000000 ))}"
   scrape "overdue scrape, 1M milestones, first (every plan counted)"
   scrape "overdue scrape, 1M milestones, nothing changed"
-  load "end-of-year report c=2, large database" "127.0.0.1:$p_gw" "$token" end_of_year 2
-  load "progress report c=2, large database" "127.0.0.1:$p_gw" "$token" progress_report 2
+  reports ", large database"
   load "gateway c=32, large database" "127.0.0.1:$p_gw" "$token" update_progress 32
   scrape "overdue scrape, 1M milestones, after updates to one plan"
 fi
@@ -278,10 +303,16 @@ for label, r in by.items():
               f"{float(r['query_s']) * 1000:.1f} ms of it the database query")
     if label == "seeding":
         print(f"\nseeding the large database: {r['seconds']} s")
-for kind in ("end-of-year report c=2", "progress report c=2"):
-    small, big = by.get(kind), by.get(kind + ", large database")
-    if small and big and small.get("p50_ms") and big.get("p50_ms"):
-        print(f"| {kind} large/small p50 | {big['p50_ms'] / small['p50_ms']:.2f} |")
+print("\n| report (2 callers) | small db p50 ms | large db p50 ms | large/small |")
+print("|---|---:|---:|---:|")
+for n in (300, 2000, 10000):
+    for kind in ("end-of-year report", "progress report"):
+        small = by.get(f"{kind}, {n} milestones")
+        big = by.get(f"{kind}, {n} milestones, large database")
+        if small and small.get("p50_ms"):
+            b = f"{big['p50_ms']:.1f} | {big['p50_ms'] / small['p50_ms']:.2f}" \
+                if big and big.get("p50_ms") else "| "
+            print(f"| {kind}, {n} milestones | {small['p50_ms']:.1f} | {b} |")
 print("\n| ratio | value |\n|---|---:|")
 for c in (1, 8, 32, 128):
     f, d, g = by.get(f"floor c={c}"), by.get(f"direct c={c}"), by.get(f"gateway c={c}")
