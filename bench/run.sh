@@ -148,14 +148,18 @@ plan_sizes=(300 2000 10000)
 for n in "${plan_sizes[@]}"; do
   make_plan "m$n" "$n"
 done
+# The update load gets a 2,000-milestone plan of its own, so the reports'
+# plans keep a council's amount of history.
+make_plan u2000 2000
 token="$(GT_MYSQL_URI="$(uri gt_gateway)" "$build/gateway/gateway" --create_token \
   --organisation=bench --role=ADMIN --subject=bench 2>>"$tmp/gateway.log")"
-plan="organisations/bench/plans/m2000"
+plan="organisations/bench/plans/u2000"
 plan_of() { printf "organisations/bench/plans/m%s" "$1"; }
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 declare -A idle
+sleep 11  # idle: past the services' periodic malloc_trim after the loading
 for s in plan_service milestone_service report_service gateway; do
   pid_var="pid_$s"
   idle[$s]="$(rss "${!pid_var}")"
@@ -206,6 +210,22 @@ NGINX
 nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" &
 pids+=($!)
 
+# Reads and reports first, on plans whose history is what a council's would
+# be (the creation rows; five rows a milestone in the large database): the
+# update load below writes hundreds of thousands of rows into one plan.
+load "GetPlanTree c=8" "127.0.0.1:$p_gw" "$token" get_plan_tree 8 "$(plan_of 2000)"
+load "ListMilestones c=8" "127.0.0.1:$p_gw" "$token" list_milestones 8 "$(plan_of 2000)"
+reports() {  # label suffix
+  local n
+  for n in "${plan_sizes[@]}"; do
+    load "end-of-year report, $n milestones$1" "127.0.0.1:$p_gw" "$token" end_of_year 2 \
+      "$(plan_of "$n")"
+    load "progress report, $n milestones$1" "127.0.0.1:$p_gw" "$token" progress_report 2 \
+      "$(plan_of "$n")"
+  done
+}
+reports ""
+
 for c in "${callers[@]}"; do
   record "floor c=$c" "$("$build/bench/gt-floor" --mysql_uri="$(uri gt_milestone)" --plan="$plan" \
     --concurrency="$c" --seconds="$seconds" --warmup_seconds=1)"
@@ -218,18 +238,8 @@ for s in plan_service milestone_service report_service gateway; do
   pid_var="pid_$s"
   loaded[$s]="$(hwm "${!pid_var}")"
 done
-load "GetPlanTree c=8" "127.0.0.1:$p_gw" "$token" get_plan_tree 8
-load "ListMilestones c=8" "127.0.0.1:$p_gw" "$token" list_milestones 8
-reports() {  # label suffix
-  local n
-  for n in "${plan_sizes[@]}"; do
-    load "end-of-year report, $n milestones$1" "127.0.0.1:$p_gw" "$token" end_of_year 2 \
-      "$(plan_of "$n")"
-    load "progress report, $n milestones$1" "127.0.0.1:$p_gw" "$token" progress_report 2 \
-      "$(plan_of "$n")"
-  done
-}
-reports ""
+load "end-of-year report, the 2000-milestone plan after the update load" "127.0.0.1:$p_gw" \
+  "$token" end_of_year 2
 for s in plan_service milestone_service report_service gateway; do
   record "rss $s" "{\"idle_kib\": ${idle[$s]}, \"peak_kib\": ${loaded[$s]}}"
 done

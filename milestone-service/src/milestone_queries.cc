@@ -79,12 +79,15 @@ absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsO
   }
   // Everything effective up to the end of the as_of day.
   absl::Time end_of_day = absl::FromCivil(day + 1, absl::UTCTimeZone());
-  GT_ASSIGN_OR_RETURN(auto rows, repository_.StateAsOf(plan, end_of_day, published));
+  // One more than the page, to know whether another follows.
+  GT_ASSIGN_OR_RETURN(
+      auto rows, repository_.StateAsOf(plan, end_of_day, published, static_cast<int64_t>(offset),
+                                       int64_t{size} + 1));
   v1::GetMilestonesAsOfResponse response;
-  for (size_t i = offset; i < rows.size() && i < offset + size; ++i) {
+  for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(size); ++i) {
     *response.add_milestones() = ToProto(plan, rows[i], day);
   }
-  if (offset + size < rows.size()) {
+  if (rows.size() > static_cast<size_t>(size)) {
     response.set_next_page_token(EncodePageToken(fp, absl::StrCat(offset + size)));
   }
   return response;

@@ -100,12 +100,14 @@ class MilestoneRepository {
                                                              int64_t after_update_id,
                                                              bool oldest_first, int limit) = 0;
 
-  // Every milestone of the plan as it stood at `effective_before` (history
-  // rows effective before it), counting only rows recorded before
-  // `recorded_before` when set; milestones in document order.
+  // The plan's milestones as they stood at `effective_before` (history rows
+  // effective before it), counting only rows recorded before
+  // `recorded_before` when set; in document order, `limit` of them from
+  // position `offset`. A page reads only its own milestones' history.
   virtual absl::StatusOr<std::vector<MilestoneRow>> StateAsOf(
-      const PlanRef& plan, absl::Time effective_before,
-      std::optional<absl::Time> recorded_before) = 0;
+      const PlanRef& plan, absl::Time effective_before, std::optional<absl::Time> recorded_before,
+      int64_t offset = 0, int64_t limit = kAllRows) = 0;
+  static constexpr int64_t kAllRows = int64_t{1} << 62;
 
   // For the gauges, computed at scrape time across all organisations.
   virtual absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay day) = 0;

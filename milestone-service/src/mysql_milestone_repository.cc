@@ -461,25 +461,34 @@ absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
 }
 
 absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
-    const PlanRef& plan, absl::Time effective_before, std::optional<absl::Time> recorded_before) {
+    const PlanRef& plan, absl::Time effective_before, std::optional<absl::Time> recorded_before,
+    int64_t offset, int64_t limit) {
   std::vector<MilestoneRow> out;
   GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "StateAsOf", [&](Session& c) {
     // Milestones that existed then: created before publication, not deleted
-    // before it (without a publication instant: not deleted now).
+    // before it (without a publication instant: not deleted now). The same
+    // page of them is chosen twice, for the rows and for their history.
     std::string published = recorded_before.has_value() ? FormatDbTime(*recorded_before) : "";
-    Stmt ms(c.Prepare(absl::StrCat(
-        "SELECT ", kMilestoneColumns, " FROM milestones WHERE org_id = ? AND plan_id = ? AND ",
+    const std::string page = absl::StrCat(
+        "FROM milestones WHERE org_id = ? AND plan_id = ? AND ",
         recorded_before.has_value()
             ? "create_time < ? AND (delete_time IS NULL OR delete_time >= ?)"
             : "delete_time IS NULL",
         " ORDER BY priority_position, outcome_position, activity_position, activity_id, "
-        "ordinal, milestone_id")));
-    ms->setString(1, plan.organisation);
-    ms->setString(2, plan.plan);
-    if (recorded_before.has_value()) {
-      ms->setString(3, published);
-      ms->setString(4, published);
-    }
+        "ordinal, milestone_id LIMIT ?, ?");
+    auto bind_page = [&](sql::PreparedStatement& st, int i) {
+      st.setString(i++, plan.organisation);
+      st.setString(i++, plan.plan);
+      if (recorded_before.has_value()) {
+        st.setString(i++, published);
+        st.setString(i++, published);
+      }
+      st.setInt64(i++, offset);
+      st.setInt64(i++, limit);
+      return i;
+    };
+    Stmt ms(c.Prepare(absl::StrCat("SELECT ", kMilestoneColumns, " ", page)));
+    bind_page(*ms, 1);
     Rows rs(ms->executeQuery());
     std::unordered_map<int64_t, size_t> index;
     while (rs->next()) {
@@ -488,15 +497,16 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
       out.push_back(std::move(row));
     }
     Stmt hs(c.Prepare(absl::StrCat(
-        "SELECT ", kUpdateColumns,
-        " FROM milestone_updates WHERE org_id = ? AND plan_id = ? AND effective_at < ?",
+        "SELECT ", kUpdateColumns, " FROM milestone_updates JOIN (SELECT milestone_id ", page,
+        ") page USING (milestone_id) WHERE org_id = ? AND plan_id = ? AND effective_at < ?",
         recorded_before.has_value() ? " AND recorded_at < ?" : "",
         " ORDER BY milestone_id, effective_at, update_id")));
-    hs->setString(1, plan.organisation);
-    hs->setString(2, plan.plan);
-    hs->setString(3, FormatDbTime(effective_before));
+    int i = bind_page(*hs, 1);
+    hs->setString(i++, plan.organisation);
+    hs->setString(i++, plan.plan);
+    hs->setString(i++, FormatDbTime(effective_before));
     if (recorded_before.has_value()) {
-      hs->setString(4, published);
+      hs->setString(i++, published);
     }
     Rows hrs(hs->executeQuery());
     while (hrs->next()) {

@@ -33,9 +33,10 @@ class MysqlMilestoneRepository : public MilestoneRepository {
                                                      std::optional<int64_t> milestone_id,
                                                      int64_t after_update_id, bool oldest_first,
                                                      int limit) override;
-  absl::StatusOr<std::vector<MilestoneRow>> StateAsOf(
-      const PlanRef& plan, absl::Time effective_before,
-      std::optional<absl::Time> recorded_before) override;
+  absl::StatusOr<std::vector<MilestoneRow>> StateAsOf(const PlanRef& plan,
+                                                      absl::Time effective_before,
+                                                      std::optional<absl::Time> recorded_before,
+                                                      int64_t offset, int64_t limit) override;
   absl::StatusOr<std::vector<ScrapeRow>> Scrape(absl::CivilDay day) override;
   absl::StatusOr<std::vector<ScrapeRow>> ScrapePlan(const PlanRef& plan,
                                                     absl::CivilDay day) override;
