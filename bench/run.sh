@@ -28,7 +28,7 @@ for arg in "$@"; do
   esac
 done
 if [[ "$mode" == quick ]]; then
-  callers=(1 8 32) seconds=5
+  callers=(1 8 32) seconds=4
 else
   callers=(1 8 32 128) seconds=15
 fi
