@@ -65,16 +65,9 @@ bool InsertClaim(Session& conn, const RequestKey& key, const std::string* respon
 
 }  // namespace
 
-absl::StatusOr<std::optional<std::string>> ClaimRequest(Session& conn, const RequestKey& key) {
-  if (InsertClaim(conn, key, nullptr)) {
-    return std::optional<std::string>();
-  }
-  return FindAnswer(conn, key);
-}
-
-absl::StatusOr<std::optional<std::string>> ClaimWithAnswer(Session& conn, const RequestKey& key,
-                                                           const std::string& response) {
-  if (InsertClaim(conn, key, &response)) {
+absl::StatusOr<std::optional<std::string>> ClaimRequest(Session& conn, const RequestKey& key,
+                                                        const std::optional<std::string>& answer) {
+  if (InsertClaim(conn, key, answer.has_value() ? &*answer : nullptr)) {
     return std::optional<std::string>();
   }
   return FindAnswer(conn, key);

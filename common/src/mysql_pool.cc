@@ -132,13 +132,13 @@ PooledConnection::PooledConnection(ConnectionPool* pool, std::unique_ptr<Session
     : pool_(pool), session_(std::move(session)) {}
 
 PooledConnection::PooledConnection(PooledConnection&& other) noexcept
-    : pool_(other.pool_), session_(std::move(other.session_)), broken_(other.broken_) {
+    : pool_(other.pool_), session_(std::move(other.session_)) {
   other.pool_ = nullptr;
 }
 
 PooledConnection::~PooledConnection() {
   if (pool_ != nullptr && session_ != nullptr) {
-    pool_->Release(std::move(session_), broken_);
+    pool_->Release(std::move(session_));
   }
 }
 
@@ -280,7 +280,8 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire(absl::Time deadline) {
   return PooledConnection(this, std::move(session));
 }
 
-void ConnectionPool::Release(std::unique_ptr<Session> session, bool broken) {
+void ConnectionPool::Release(std::unique_ptr<Session> session) {
+  const bool broken = session->broken();
   if (!broken) {
     session->TrimCache(options_.max_cached_statements);
   }
@@ -356,9 +357,9 @@ absl::Status SqlError(const sql::SQLException& e, absl::string_view operation) {
 
 namespace {
 
-// RunSql's body, with the autocommit mode fn needs. A connection whose
-// transaction could not be ended cleanly is discarded, never reused with a
-// transaction still open.
+// RunSql's body, with the autocommit mode fn needs. A lost connection, or one
+// whose transaction could not be ended cleanly (marked broken), is closed
+// when it comes back, never reused.
 absl::Status RunOnSession(ConnectionPool& pool, absl::Time deadline, absl::string_view operation,
                           bool autocommit, const std::function<absl::Status(Session&)>& fn) {
   auto conn = pool.Acquire(deadline);
@@ -372,12 +373,9 @@ absl::Status RunOnSession(ConnectionPool& pool, absl::Time deadline, absl::strin
     status = fn(**conn);
   } catch (const sql::SQLException& e) {
     if (IsConnectionLost(e)) {
-      conn->MarkBroken();
+      (*conn)->MarkBroken();
     }
     status = SqlError(e, operation);
-  }
-  if ((*conn)->broken()) {
-    conn->MarkBroken();
   }
   pool.QueryHistogram(operation).Observe(absl::ToDoubleSeconds(absl::Now() - start));
   return status;

@@ -28,11 +28,6 @@ void WorkerPool::Submit(std::function<void()> work) {
   cv_.notify_one();
 }
 
-size_t WorkerPool::queued() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return queue_.size();
-}
-
 void WorkerPool::Loop() {
   while (true) {
     std::function<void()> work;

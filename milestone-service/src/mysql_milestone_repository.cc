@@ -369,13 +369,12 @@ absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpda
     const std::function<std::string(const RecordedUpdate&)>& encode,
     const std::function<bool()>& want_update_id) {
   WriteResult<RecordedUpdate> result;
-  bool inserted = false;
   GT_RETURN_IF_ERROR(RunTransaction(
       pool_, Deadline(), "RecordUpdate",
       [&](Session& c) -> absl::Status {
         // The row lock serialises writers of this milestone, so a repeat of a
         // request id finds the first one's answer committed.
-        inserted = false;
+        result.replayed.reset();
         GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
         absl::StatusOr<UpdateRow> decided = decide(row);
         if (!decided.ok()) {
@@ -398,20 +397,20 @@ absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpda
         // request id and storing the answer is one INSERT, and a repeat
         // stops here having written nothing.
         if (request != nullptr) {
-          GT_ASSIGN_OR_RETURN(result.replayed, ClaimWithAnswer(c, *request, encode(result.value)));
+          GT_ASSIGN_OR_RETURN(result.replayed, ClaimRequest(c, *request, encode(result.value)));
           if (result.replayed.has_value()) {
             return absl::OkStatus();
           }
         }
         InsertUpdate(c, key.plan, update);
-        inserted = true;
         StoreState(c, key.plan, row);
         return absl::OkStatus();
       },
       [&](Session& c) {
+        // Committed and not a replay: the history row was inserted.
         // LAST_INSERT_ID() is the connection's and outlives the commit. Asked
         // after the commit, so a watcher that subscribed before it is served.
-        if (inserted && !result.replayed.has_value() && want_update_id()) {
+        if (!result.replayed.has_value() && want_update_id()) {
           result.value.update.update_id = LastInsertId(c);
         }
       }));

@@ -31,12 +31,18 @@ absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
                                           absl::string_view request_id, absl::string_view method,
                                           const google::protobuf::Message& request_without_id);
 
-// Claims the request id first thing in the transaction. Concurrent repeats
-// wait on the row lock, then see the committed answer. Returns:
-//   nullopt           -> new request: do the write, then RecordResponse();
+// Claims the request id in one INSERT. Concurrent repeats wait on the row
+// lock, then see the committed answer. Returns:
+//   nullopt           -> new request: do the write (then RecordResponse()
+//                        unless `answer` was given: it is stored already);
 //   the first answer  -> a repeat: return it and write nothing;
 //   INVALID_ARGUMENT  -> the same id was used with a different request.
-absl::StatusOr<std::optional<std::string>> ClaimRequest(Session& conn, const RequestKey& key);
+// Without `answer`, call it first thing in the transaction. With it, for a
+// write that serialises on a row lock and knows its answer before writing
+// anything (a milestone update): one round trip instead of FindAnswer's plus
+// StoreAnswer's.
+absl::StatusOr<std::optional<std::string>> ClaimRequest(
+    Session& conn, const RequestKey& key, const std::optional<std::string>& answer = std::nullopt);
 void RecordResponse(Session& conn, const RequestKey& key,
                     const google::protobuf::Message& response);
 
@@ -48,14 +54,5 @@ void RecordResponse(Session& conn, const RequestKey& key,
 //   StoreAnswer: ABORTED when a concurrent call took the id meanwhile.
 absl::StatusOr<std::optional<std::string>> FindAnswer(Session& conn, const RequestKey& key);
 absl::Status StoreAnswer(Session& conn, const RequestKey& key, const std::string& response);
-
-// The cheapest, for a write that serialises on a row lock and can compute
-// its answer before writing anything: one INSERT claims the id and stores the
-// answer. Returns nullopt when stored (go on with the write); the first
-// answer when the id was used for this same request (write nothing);
-// INVALID_ARGUMENT when it was used for a different one. A new request costs
-// one round trip instead of FindAnswer's plus StoreAnswer's.
-absl::StatusOr<std::optional<std::string>> ClaimWithAnswer(Session& conn, const RequestKey& key,
-                                                           const std::string& response);
 
 }  // namespace gt

@@ -71,8 +71,9 @@ class ConnectionPool;
 // per connection instead of one per call; later calls only execute it. The
 // returned statement is owned by the session: bind every parameter before
 // each execute, and finish with its result set before executing it again.
-// SQL whose text varies with the input (multi-row inserts) should use
-// connection().prepareStatement() instead, so the cache stays small.
+// Texts that vary with the input (multi-row inserts, IN lists) are kept too;
+// the pool empties a cache that has grown past max_cached_statements when
+// the connection comes back, when no statement of it is in use.
 //
 // The session also remembers the connection's autocommit mode, so that a
 // connection used for transactions stays in manual-commit mode between them
@@ -105,7 +106,7 @@ class Session {
 };
 
 // A checked-out connection; returns itself to the pool when destroyed, unless
-// marked broken.
+// its session was marked broken.
 class PooledConnection {
  public:
   PooledConnection(ConnectionPool* pool, std::unique_ptr<Session> session);
@@ -115,12 +116,10 @@ class PooledConnection {
 
   Session& operator*() { return *session_; }
   Session* operator->() { return session_.get(); }
-  void MarkBroken() { broken_ = true; }
 
  private:
   ConnectionPool* pool_;
   std::unique_ptr<Session> session_;
-  bool broken_ = false;
 };
 
 // Bounded pool over Connector/C++ 1.1 connections.
@@ -148,7 +147,7 @@ class ConnectionPool {
     absl::Time since;
   };
   absl::StatusOr<std::unique_ptr<sql::Connection>> Connect();
-  void Release(std::unique_ptr<Session> session, bool broken);
+  void Release(std::unique_ptr<Session> session);
   void UpdateGauges() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const MysqlUri uri_;

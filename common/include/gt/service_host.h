@@ -84,7 +84,8 @@ class ServiceHost {
   void Wait();
 
  private:
-  void ReadinessLoop();
+  // Readiness checks (when configured) and returning freed heap to the system.
+  void HousekeepingLoop();
   void SetServing(bool serving);
 
   HostOptions options_;
@@ -106,7 +107,7 @@ class ServiceHost {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool last_serving_ ABSL_GUARDED_BY(mu_) = false;
   bool shut_down_ = false;
-  std::thread readiness_thread_;
+  std::thread housekeeping_thread_;
 };
 
 // Call first thing in main(), before any thread exists, so every thread

@@ -27,7 +27,6 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void Submit(std::function<void()> work);
-  size_t queued();
 
  private:
   void Loop();
