@@ -86,25 +86,26 @@ int main(int argc, char** argv) {
         auto rk = gt::MakeRequestKey(plan->organisation, absl::StrCat("floor-", run, "-", n),
                                      "UpdateMilestoneProgress", request);
         absl::Time start = absl::Now();
-        auto result = repository.RecordUpdate(
-            key, &*rk,
-            [&](const ms::MilestoneRow&) -> absl::StatusOr<ms::UpdateRow> {
-              ms::UpdateRow u;
-              u.kind = v1::PROGRESS;
-              u.status = request.status();
-              u.percent_complete = request.percent_complete();
-              u.comment = request.comment();
-              u.effective_at = start;
-              u.request_id = rk->request_id;
-              u.recorded_by = "floor";
-              return u;
-            },
-            [&](const ms::RecordedUpdate& recorded) {
-              return ms::ToProto(*plan, recorded.milestone, absl::CivilDay(2000, 1, 1))
-                  .SerializeAsString();
-            },
-            // As the service runs when nobody watches the plan.
-            [] { return false; });
+        ms::UpdateCallbacks calls;
+        calls.decide = [&](const ms::MilestoneRow&) -> absl::StatusOr<ms::UpdateRow> {
+          ms::UpdateRow u;
+          u.kind = v1::PROGRESS;
+          u.status = request.status();
+          u.percent_complete = request.percent_complete();
+          u.comment = request.comment();
+          u.effective_at = start;
+          u.request_id = rk->request_id;
+          u.recorded_by = "floor";
+          return u;
+        };
+        calls.encode = [&](const ms::RecordedUpdate& recorded) {
+          return ms::ToProto(*plan, recorded.milestone, absl::CivilDay(2000, 1, 1))
+              .SerializeAsString();
+        };
+        // As the service runs when nobody watches the plan.
+        calls.want_update_id = [] { return false; };
+        calls.on_commit = [](const ms::RecordedUpdate&) {};
+        auto result = repository.RecordUpdate(key, &*rk, calls);
         absl::Time end = absl::Now();
         if (start >= measure_from && end <= stop_at) {
           if (result.ok()) {

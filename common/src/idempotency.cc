@@ -7,6 +7,7 @@
 #include <istream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gt/migrations.h"
@@ -35,22 +36,34 @@ absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
 
 namespace {
 
-// Inserts the request's row, with the answer when it is known already. False
-// when the id is taken (by a committed row; a concurrent uncommitted one is
-// waited for). A failed INSERT rolls back only itself: the transaction goes on.
-bool InsertClaim(Session& conn, const RequestKey& key, const std::string* response) {
-  std::istringstream stream(response != nullptr ? *response : std::string());
-  sql::PreparedStatement* ins(conn.Prepare(
+// Inserts the requests' rows, with their answers when known already. False
+// when an id is taken (by a committed row; a concurrent uncommitted one is
+// waited for): then none is inserted. A failed INSERT rolls back only itself:
+// the transaction goes on.
+bool InsertClaims(Session& conn, const std::vector<Claim>& claims) {
+  std::string sql =
       "INSERT INTO request_log (org_id, request_id, method, request_hash, response, create_time) "
-      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"));
-  ins->setString(1, key.organisation);
-  ins->setString(2, key.request_id);
-  ins->setString(3, key.method);
-  ins->setString(4, key.request_hash);
-  if (response != nullptr) {
-    ins->setBlob(5, &stream);
-  } else {
-    ins->setNull(5, sql::DataType::LONGVARBINARY);
+      "VALUES ";
+  for (size_t i = 0; i < claims.size(); ++i) {
+    absl::StrAppend(&sql, i == 0 ? "" : ", ", "(?, ?, ?, ?, ?, UTC_TIMESTAMP(6))");
+  }
+  sql::PreparedStatement* ins(conn.Prepare(sql));
+  // The connector reads blobs from streams at execute time.
+  std::vector<std::istringstream> streams;
+  streams.reserve(claims.size());
+  int i = 1;
+  for (const Claim& claim : claims) {
+    const RequestKey& key = *claim.key;
+    ins->setString(i++, key.organisation);
+    ins->setString(i++, key.request_id);
+    ins->setString(i++, key.method);
+    ins->setString(i++, key.request_hash);
+    if (claim.answer != nullptr) {
+      streams.emplace_back(*claim.answer);
+      ins->setBlob(i++, &streams.back());
+    } else {
+      ins->setNull(i++, sql::DataType::LONGVARBINARY);
+    }
   }
   try {
     ins->executeUpdate();
@@ -63,7 +76,15 @@ bool InsertClaim(Session& conn, const RequestKey& key, const std::string* respon
   return true;
 }
 
+bool InsertClaim(Session& conn, const RequestKey& key, const std::string* response) {
+  return InsertClaims(conn, {Claim{&key, response}});
+}
+
 }  // namespace
+
+bool ClaimRequests(Session& conn, const std::vector<Claim>& claims) {
+  return claims.empty() || InsertClaims(conn, claims);
+}
 
 absl::StatusOr<std::optional<std::string>> ClaimRequest(Session& conn, const RequestKey& key,
                                                         const std::optional<std::string>& answer) {

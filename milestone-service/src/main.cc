@@ -1,5 +1,7 @@
 // milestone-service: milestones, progress history, overdue tracking. Wiring
 // only.
+#include <algorithm>
+
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -22,6 +24,13 @@ ABSL_FLAG(int, worker_threads, gt::EnvIntOr("GT_WORKER_THREADS", 0),
           "Threads running calls' database work; 0: as many as --mysql_pool_size "
           "(env GT_WORKER_THREADS)");
 
+ABSL_FLAG(int, update_batch_max, gt::EnvIntOr("GT_UPDATE_BATCH_MAX", 32),
+          "Most progress updates and deadline revisions committed in one transaction; 1: each "
+          "its own (env GT_UPDATE_BATCH_MAX)");
+ABSL_FLAG(int, update_batch_concurrency, gt::EnvIntOr("GT_UPDATE_BATCH_CONCURRENCY", 2),
+          "Update transactions running at once; updates arriving meanwhile wait and go in the "
+          "next one (env GT_UPDATE_BATCH_CONCURRENCY)");
+
 namespace gt {
 const std::vector<Migration>& MilestoneMigrations();
 }
@@ -43,7 +52,10 @@ int main(int argc, char** argv) {
         std::shared_ptr<goldenthread::v1::PlanService::StubInterface> plans =
             goldenthread::v1::PlanService::NewStub(channel);
         auto directory = std::make_shared<GrpcActivityDirectory>(*plans);
-        auto repository = std::make_shared<MysqlMilestoneRepository>(*pool);
+        UpdateBatching batching;
+        batching.max_batch = std::max(1, absl::GetFlag(FLAGS_update_batch_max));
+        batching.max_concurrent = std::max(1, absl::GetFlag(FLAGS_update_batch_concurrency));
+        auto repository = std::make_shared<MysqlMilestoneRepository>(*pool, batching);
         auto metrics = std::make_shared<MilestoneMetrics>(host.registry(), *repository);
         host.AddCollectable(metrics);
         auto bus = std::make_shared<UpdateBus>();

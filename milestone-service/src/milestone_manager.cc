@@ -443,25 +443,24 @@ absl::StatusOr<v1::Milestone> MilestoneManager::Record(
     GT_ASSIGN_OR_RETURN(rk, MakeRequestKey(key.plan.organisation, request_id, method, *body));
   }
   absl::CivilDay today = Today(now_());
-  GT_ASSIGN_OR_RETURN(auto result,
-                      repository_.RecordUpdate(
-                          key, rk ? &*rk : nullptr,
-                          [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
-                            GT_ASSIGN_OR_RETURN(UpdateRow u, decide(current));
-                            u.request_id = request_id;
-                            u.recorded_by = caller.subject;
-                            return u;
-                          },
-                          [&](const RecordedUpdate& recorded) {
-                            return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
-                          },
-                          [&] { return !sequence_wanted_ || sequence_wanted_(key.plan); }));
+  UpdateCallbacks calls;
+  calls.decide = [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+    GT_ASSIGN_OR_RETURN(UpdateRow u, decide(current));
+    u.request_id = request_id;
+    u.recorded_by = caller.subject;
+    return u;
+  };
+  calls.encode = [&](const RecordedUpdate& recorded) {
+    return ToProto(key.plan, recorded.milestone, today).SerializeAsString();
+  };
+  calls.want_update_id = [&] { return !sequence_wanted_ || sequence_wanted_(key.plan); };
+  calls.on_commit = [&](const RecordedUpdate& recorded) { on_commit_(key.plan, recorded.update); };
+  GT_ASSIGN_OR_RETURN(auto result, repository_.RecordUpdate(key, rk ? &*rk : nullptr, calls));
   v1::Milestone response;
   if (result.replayed.has_value()) {
     response.ParseFromString(*result.replayed);
     return response;
   }
-  on_commit_(key.plan, result.value.update);
   return ToProto(key.plan, result.value.milestone, today);
 }
 

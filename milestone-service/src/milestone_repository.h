@@ -49,6 +49,14 @@ struct RecordedUpdate {
   UpdateRow update;
 };
 
+// What RecordUpdate asks of its caller.
+struct UpdateCallbacks {
+  std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)> decide;
+  std::function<std::string(const RecordedUpdate&)> encode;
+  std::function<bool()> want_update_id;
+  std::function<void(const RecordedUpdate&)> on_commit;
+};
+
 // One group of the metrics scrape.
 struct ScrapeRow {
   std::string organisation, plan, directorate;
@@ -81,18 +89,17 @@ class MilestoneRepository {
       const MilestoneKey& key, const std::function<absl::Status(const MilestoneRow&)>& check) = 0;
 
   // Locks the milestone, lets `decide` turn the current state into a history
-  // row, appends it and folds it into the current row, in one transaction.
+  // row, appends it and folds it into the current row, in one transaction
+  // (which may be shared with concurrent updates: see the implementation).
   // With a request id seen before, returns the first answer and writes
-  // nothing (whatever `decide` says now). `decide` and `encode` may run in
-  // either case; `encode` sees the new state before the history row has its
+  // nothing (whatever `decide` says now). `decide` and `encode` may run more
+  // than once; `encode` sees the new state before the history row has its
   // update_id. The update_id (the watch sequence) costs one more round trip
-  // and is read only when `want_update_id()`, asked after the commit, says
-  // so; otherwise it stays 0.
+  // and is read only when `want_update_id()` says so; otherwise it stays 0.
+  // `on_commit` runs once the update is committed (not for a repeat), before
+  // RecordUpdate returns, for concurrent updates in the order of their ids.
   virtual absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
-      const MilestoneKey& key, const RequestKey* request,
-      const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
-      const std::function<std::string(const RecordedUpdate&)>& encode,
-      const std::function<bool()>& want_update_id) = 0;
+      const MilestoneKey& key, const RequestKey* request, const UpdateCallbacks& calls) = 0;
 
   // History of one milestone (milestone_id set) or of the plan.
   virtual absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,

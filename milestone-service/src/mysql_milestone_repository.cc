@@ -6,12 +6,16 @@
 #include <cppconn/statement.h>
 
 #include <istream>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "gt/dates.h"
+#include "gt/idempotency.h"
 #include "gt/sql_util.h"
 #include "gt/status.h"
 
@@ -92,52 +96,123 @@ int64_t LastInsertId(Session& c) {
   return rs->getInt64(1);
 }
 
-// Appends a history row; LastInsertId() reads its id.
-void InsertUpdate(Session& c, const PlanRef& plan, const UpdateRow& u) {
-  Stmt st(c.Prepare(
+// Appends history rows in one INSERT; LastInsertId() reads the first one's
+// id, and the ids of the others follow in order (increasing, though not
+// necessarily consecutive under innodb_autoinc_lock_mode=2).
+struct PlannedUpdate {
+  const PlanRef* plan;
+  const UpdateRow* update;
+};
+void InsertUpdates(Session& c, const std::vector<PlannedUpdate>& rows) {
+  std::string sql =
       "INSERT INTO milestone_updates (org_id, plan_id, milestone_id, kind, status, "
       "percent_complete, comment, previous_deadline, new_deadline, reason, effective_at, "
-      "recorded_at, request_id, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "recorded_at, request_id, recorded_by) VALUES ";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    absl::StrAppend(&sql, r == 0 ? "" : ", ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+  Stmt st(c.Prepare(sql));
   int i = 1;
-  st->setString(i++, plan.organisation);
-  st->setString(i++, plan.plan);
-  st->setInt64(i++, u.milestone_id);
-  st->setInt(i++, u.kind);
-  st->setInt(i++, u.status);
-  st->setInt(i++, u.percent_complete);
-  st->setString(i++, u.comment);
-  BindNullableString(*st, i++, u.previous_deadline);
-  BindNullableString(*st, i++, u.new_deadline);
-  st->setString(i++, u.reason);
-  st->setString(i++, FormatDbTime(u.effective_at));
-  st->setString(i++, FormatDbTime(u.recorded_at));
-  st->setString(i++, u.request_id);
-  st->setString(i++, u.recorded_by);
+  for (const PlannedUpdate& row : rows) {
+    const UpdateRow& u = *row.update;
+    st->setString(i++, row.plan->organisation);
+    st->setString(i++, row.plan->plan);
+    st->setInt64(i++, u.milestone_id);
+    st->setInt(i++, u.kind);
+    st->setInt(i++, u.status);
+    st->setInt(i++, u.percent_complete);
+    st->setString(i++, u.comment);
+    BindNullableString(*st, i++, u.previous_deadline);
+    BindNullableString(*st, i++, u.new_deadline);
+    st->setString(i++, u.reason);
+    st->setString(i++, FormatDbTime(u.effective_at));
+    st->setString(i++, FormatDbTime(u.recorded_at));
+    st->setString(i++, u.request_id);
+    st->setString(i++, u.recorded_by);
+  }
   st->executeUpdate();
 }
 
-// Writes the folded state of a row back.
-void StoreState(Session& c, const PlanRef& plan, const MilestoneRow& row) {
-  Stmt st(c.Prepare(
-      "UPDATE milestones SET current_deadline = ?, status = ?, percent_complete = ?, "
-      "latest_comment = ?, completed_date = ?, revision_count = ?, progress_effective_at = ?, "
-      "deadline_effective_at = ?, version = ?, update_time = ? "
-      "WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
+void InsertUpdate(Session& c, const PlanRef& plan, const UpdateRow& u) {
+  InsertUpdates(c, {PlannedUpdate{&plan, &u}});
+}
+
+// The columns an update changes, in StoreStates' order.
+constexpr const char* kStateColumns[] = {
+    "current_deadline", "status",         "percent_complete",      "latest_comment",
+    "completed_date",   "revision_count", "progress_effective_at", "deadline_effective_at",
+    "version",          "update_time"};
+
+int BindState(sql::PreparedStatement& st, int i, const MilestoneRow& row) {
+  BindNullableString(st, i++, row.current_deadline);
+  st.setInt(i++, row.status);
+  st.setInt(i++, row.percent_complete);
+  st.setString(i++, row.latest_comment);
+  BindNullableString(st, i++, row.completed_date);
+  st.setInt(i++, row.revision_count);
+  st.setString(i++, FormatDbTime(row.progress_effective_at));
+  st.setString(i++, FormatDbTime(row.deadline_effective_at));
+  st.setInt64(i++, row.version);
+  st.setString(i++, FormatDbTime(row.update_time));
+  return i;
+}
+
+int BindKey(sql::PreparedStatement& st, int i, const PlanRef& plan, int64_t id) {
+  st.setString(i++, plan.organisation);
+  st.setString(i++, plan.plan);
+  st.setInt64(i++, id);
+  return i;
+}
+
+// Writes the folded state of rows back: one row by its key; several in one
+// UPDATE joined to their new values (portable to MySQL 8, unlike a VALUES
+// table). The row count is rounded up to a power of two, repeating the last
+// row, so that a handful of statement texts serve every batch size.
+struct PlannedState {
+  const PlanRef* plan;
+  const MilestoneRow* row;
+};
+void StoreStates(Session& c, const std::vector<PlannedState>& rows) {
+  std::string sql;
+  if (rows.size() == 1) {
+    sql = "UPDATE milestones SET ";
+    for (const char* column : kStateColumns) {
+      absl::StrAppend(&sql, column == kStateColumns[0] ? "" : ", ", column, " = ?");
+    }
+    absl::StrAppend(&sql, " WHERE org_id = ? AND plan_id = ? AND milestone_id = ?");
+    Stmt st(c.Prepare(sql));
+    int i = BindState(*st, 1, *rows[0].row);
+    BindKey(*st, i, *rows[0].plan, rows[0].row->id);
+    st->executeUpdate();
+    return;
+  }
+  size_t padded = 2;
+  while (padded < rows.size()) {
+    padded *= 2;
+  }
+  sql = "UPDATE milestones m JOIN (";
+  for (size_t r = 0; r < padded; ++r) {
+    absl::StrAppend(&sql, r == 0 ? "SELECT ? AS o, ? AS p, ? AS id" : " UNION ALL SELECT ?, ?, ?");
+    for (const char* column : kStateColumns) {
+      absl::StrAppend(&sql, r == 0 ? absl::StrCat(", ? AS ", column) : ", ?");
+    }
+  }
+  absl::StrAppend(&sql, ") v ON m.org_id = v.o AND m.plan_id = v.p AND m.milestone_id = v.id SET ");
+  for (const char* column : kStateColumns) {
+    absl::StrAppend(&sql, column == kStateColumns[0] ? "" : ", ", "m.", column, " = v.", column);
+  }
+  Stmt st(c.Prepare(sql));
   int i = 1;
-  BindNullableString(*st, i++, row.current_deadline);
-  st->setInt(i++, row.status);
-  st->setInt(i++, row.percent_complete);
-  st->setString(i++, row.latest_comment);
-  BindNullableString(*st, i++, row.completed_date);
-  st->setInt(i++, row.revision_count);
-  st->setString(i++, FormatDbTime(row.progress_effective_at));
-  st->setString(i++, FormatDbTime(row.deadline_effective_at));
-  st->setInt64(i++, row.version);
-  st->setString(i++, FormatDbTime(row.update_time));
-  st->setString(i++, plan.organisation);
-  st->setString(i++, plan.plan);
-  st->setInt64(i++, row.id);
+  for (size_t r = 0; r < padded; ++r) {
+    const PlannedState& row = rows[std::min(r, rows.size() - 1)];
+    i = BindKey(*st, i, *row.plan, row.row->id);
+    i = BindState(*st, i, *row.row);
+  }
   st->executeUpdate();
+}
+
+void StoreState(Session& c, const PlanRef& plan, const MilestoneRow& row) {
+  StoreStates(c, {PlannedState{&plan, &row}});
 }
 
 absl::StatusOr<MilestoneRow> LoadMilestone(Session& c, const MilestoneKey& key, bool for_update) {
@@ -363,58 +438,329 @@ absl::Status MysqlMilestoneRepository::DeleteMilestone(
   });
 }
 
+struct MysqlMilestoneRepository::Pending {
+  Pending(const MilestoneKey& key, const RequestKey* request, const UpdateCallbacks& calls)
+      : key(key), request(request), calls(calls) {}
+
+  const MilestoneKey& key;
+  const RequestKey* request;
+  const UpdateCallbacks& calls;
+  // Set by whoever ran the batch, under batch_mu_.
+  bool done = false;
+  bool alone = false;  // the batch could not settle it: it runs again alone
+  std::optional<absl::StatusOr<WriteResult<RecordedUpdate>>> result;
+  // Under batch_mu_: its thread is running a batch (and cannot be woken).
+  bool leading = false;
+  std::condition_variable cv;
+};
+
 absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpdate(
-    const MilestoneKey& key, const RequestKey* request,
-    const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
-    const std::function<std::string(const RecordedUpdate&)>& encode,
-    const std::function<bool()>& want_update_id) {
-  WriteResult<RecordedUpdate> result;
-  GT_RETURN_IF_ERROR(RunTransaction(
+    const MilestoneKey& key, const RequestKey* request, const UpdateCallbacks& calls) {
+  Pending self(key, request, calls);
+  if (batching_.max_batch <= 1) {
+    self.alone = true;
+  } else {
+    std::unique_lock<std::mutex> lock(batch_mu_);
+    queue_.push_back(&self);
+    while (!self.done) {
+      if (running_ >= batching_.max_concurrent || queue_.empty()) {
+        self.cv.wait(lock);
+        continue;
+      }
+      std::vector<Pending*> batch = TakeBatch();
+      ++running_;
+      self.leading = true;
+      lock.unlock();
+      RunBatch(batch);
+      lock.lock();
+      self.leading = false;
+      --running_;
+      for (Pending* p : batch) {
+        p->done = true;
+        if (p != &self) {
+          p->cv.notify_one();
+        }
+      }
+      // What queued meanwhile is the next batch: wake a waiter to lead it.
+      for (Pending* p : queue_) {
+        if (!p->leading) {
+          p->cv.notify_one();
+          break;
+        }
+      }
+    }
+  }
+  if (self.alone) {
+    self.alone = false;
+    RunBatch({&self});
+  }
+  return *std::move(self.result);
+}
+
+std::vector<MysqlMilestoneRepository::Pending*> MysqlMilestoneRepository::TakeBatch() {
+  // In arrival order. A repeat of a request id already in the batch waits for
+  // the next one, where it finds the first's answer.
+  std::vector<Pending*> batch;
+  std::set<std::pair<std::string, std::string>> ids;
+  for (auto it = queue_.begin();
+       it != queue_.end() && batch.size() < static_cast<size_t>(batching_.max_batch);) {
+    const RequestKey* request = (*it)->request;
+    if (request != nullptr && !ids.emplace(request->organisation, request->request_id).second) {
+      ++it;
+      continue;
+    }
+    batch.push_back(*it);
+    it = queue_.erase(it);
+  }
+  return batch;
+}
+
+namespace {
+
+using RowKey = std::tuple<std::string, std::string, int64_t>;
+RowKey KeyOf(const MilestoneKey& k) { return RowKey(k.plan.organisation, k.plan.plan, k.id); }
+
+// Locks and reads the milestones (deleted ones are missing from the result),
+// in key order, as every writer does: no deadlock between batches. The key
+// count is rounded up to a power of two, repeating the last key, so that a
+// handful of statement texts serve every batch.
+std::map<RowKey, MilestoneRow> LockMilestones(Session& c,
+                                              const std::map<RowKey, const MilestoneKey*>& keys) {
+  size_t padded = 1;
+  while (padded < keys.size()) {
+    padded *= 2;
+  }
+  std::string sql =
+      absl::StrCat("SELECT ", kMilestoneColumns,
+                   ", org_id, plan_id FROM milestones WHERE delete_time IS NULL AND (");
+  for (size_t k = 0; k < padded; ++k) {
+    absl::StrAppend(&sql, k == 0 ? "" : " OR ",
+                    "(org_id = ? AND plan_id = ? AND milestone_id = ?)");
+  }
+  absl::StrAppend(&sql, ") ORDER BY org_id, plan_id, milestone_id FOR UPDATE");
+  Stmt st(c.Prepare(sql));
+  int i = 1;
+  auto key = keys.begin();
+  for (size_t k = 0; k < padded; ++k) {
+    i = BindKey(*st, i, key->second->plan, key->second->id);
+    if (std::next(key) != keys.end()) {
+      ++key;
+    }
+  }
+  std::map<RowKey, MilestoneRow> rows;
+  Rows rs(st->executeQuery());
+  while (rs->next()) {
+    MilestoneRow row = ReadMilestone(*rs);
+    rows.emplace(RowKey(rs->getString(24), rs->getString(25), row.id), std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+void MysqlMilestoneRepository::RunBatch(const std::vector<Pending*>& batch) {
+  struct Outcome {
+    std::optional<absl::Status> error;
+    std::optional<std::string> replayed;
+    RecordedUpdate recorded;
+    std::string answer;
+  };
+  std::vector<Outcome> outcomes;
+  std::vector<size_t> written;  // indexes of the updates written, in INSERT order
+  bool taken = false;
+  // A batch with updates on watched plans runs under fanout_mu_ until they
+  // are published: their ids are handed out in the order watchers get them,
+  // which a watcher relies on (it drops a sequence at or below the last it
+  // has). Taken before any row lock, never while holding one.
+  std::vector<bool> watched(batch.size());
+  std::unique_lock<std::mutex> fanout(fanout_mu_, std::defer_lock);
+  for (size_t n = 0; n < batch.size(); ++n) {
+    watched[n] = batch[n]->calls.want_update_id();
+    if (watched[n] && !fanout.owns_lock()) {
+      fanout.lock();
+    }
+  }
+
+  // The ids of the given written updates: the rows of each milestone from
+  // the INSERT's first id on are this transaction's, in order, as it has held
+  // the milestone's lock since before the INSERT.
+  auto assign_ids = [&](Session& c, const std::vector<size_t>& which) {
+    std::map<RowKey, std::vector<size_t>> by_milestone;
+    for (size_t n : written) {
+      by_milestone[KeyOf(batch[n]->key)].push_back(n);
+    }
+    int64_t first = LastInsertId(c);
+    Stmt st(
+        c.Prepare("SELECT update_id FROM milestone_updates WHERE org_id = ? AND plan_id = ? AND "
+                  "milestone_id = ? AND update_id >= ? ORDER BY update_id LIMIT ?"));
+    std::set<RowKey> asked;
+    for (size_t n : which) {
+      RowKey key = KeyOf(batch[n]->key);
+      if (!asked.insert(key).second) {
+        continue;
+      }
+      const std::vector<size_t>& mine = by_milestone[key];
+      int i = BindKey(*st, 1, batch[n]->key.plan, batch[n]->key.id);
+      st->setInt64(i++, first);
+      st->setInt(i++, static_cast<int>(mine.size()));
+      Rows rs(st->executeQuery());
+      for (size_t m : mine) {
+        if (rs->next()) {
+          outcomes[m].recorded.update.update_id = rs->getInt64(1);
+        }
+      }
+    }
+  };
+
+  absl::Status status = RunTransaction(
       pool_, Deadline(), "RecordUpdate",
       [&](Session& c) -> absl::Status {
-        // The row lock serialises writers of this milestone, so a repeat of a
-        // request id finds the first one's answer committed.
-        result.replayed.reset();
-        GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
-        absl::StatusOr<UpdateRow> decided = decide(row);
-        if (!decided.ok()) {
-          // A repeat of a request that succeeded may no longer pass the
-          // checks (its etag is stale now): it gets the first answer.
-          if (request != nullptr) {
-            GT_ASSIGN_OR_RETURN(result.replayed, FindAnswer(c, *request));
-          }
-          return result.replayed.has_value() ? absl::OkStatus() : decided.status();
+        outcomes.assign(batch.size(), Outcome{});
+        written.clear();
+        taken = false;
+        std::map<RowKey, const MilestoneKey*> keys;
+        for (const Pending* p : batch) {
+          keys.emplace(KeyOf(p->key), &p->key);
         }
-        UpdateRow update = *std::move(decided);
-        update.milestone_id = key.id;
-        update.recorded_at = Micros(absl::Now());
-        update.effective_at = Micros(update.effective_at);
-        Apply(update, row);
-        row.version++;
-        row.update_time = update.recorded_at;
-        result.value = RecordedUpdate{row, update};
-        // The answer is known before anything is written: claiming the
-        // request id and storing the answer is one INSERT, and a repeat
+        std::map<RowKey, MilestoneRow> rows = LockMilestones(c, keys);
+        // Decide in arrival order, each on the state the ones before it left.
+        for (size_t n = 0; n < batch.size(); ++n) {
+          const Pending& p = *batch[n];
+          Outcome& out = outcomes[n];
+          auto row = rows.find(KeyOf(p.key));
+          if (row == rows.end()) {
+            out.error = NotFound("milestone", MilestoneName(p.key.plan, p.key.id));
+            continue;
+          }
+          absl::StatusOr<UpdateRow> decided = p.calls.decide(row->second);
+          if (!decided.ok()) {
+            // A repeat of a request that succeeded may no longer pass the
+            // checks (its etag is stale now): it gets the first answer.
+            if (p.request != nullptr) {
+              absl::StatusOr<std::optional<std::string>> first = FindAnswer(c, *p.request);
+              if (!first.ok()) {
+                out.error = first.status();
+                continue;
+              }
+              if (first->has_value()) {
+                out.replayed = std::move(*first);
+                continue;
+              }
+            }
+            out.error = decided.status();
+            continue;
+          }
+          UpdateRow update = *std::move(decided);
+          update.milestone_id = p.key.id;
+          update.recorded_at = Micros(absl::Now());
+          update.effective_at = Micros(update.effective_at);
+          Apply(update, row->second);
+          row->second.version++;
+          row->second.update_time = update.recorded_at;
+          out.recorded = RecordedUpdate{row->second, std::move(update)};
+          if (p.request != nullptr) {
+            out.answer = p.calls.encode(out.recorded);
+          }
+          written.push_back(n);
+        }
+        if (written.empty()) {
+          return absl::OkStatus();
+        }
+        // The answers are known before anything is written: claiming the
+        // request ids and storing the answers is one INSERT, and a repeat
         // stops here having written nothing.
-        if (request != nullptr) {
-          GT_ASSIGN_OR_RETURN(result.replayed, ClaimRequest(c, *request, encode(result.value)));
-          if (result.replayed.has_value()) {
-            return absl::OkStatus();
+        std::vector<Claim> claims;
+        for (size_t n : written) {
+          if (batch[n]->request != nullptr) {
+            claims.push_back(Claim{batch[n]->request, &outcomes[n].answer});
           }
         }
-        InsertUpdate(c, key.plan, update);
-        StoreState(c, key.plan, row);
+        if (!ClaimRequests(c, claims)) {
+          if (batch.size() > 1) {
+            // Which one is a repeat? Each goes again alone.
+            taken = true;
+            return absl::AbortedError("a request id of the batch is taken");
+          }
+          Outcome& out = outcomes[0];
+          absl::StatusOr<std::optional<std::string>> first = FindAnswer(c, *batch[0]->request);
+          if (!first.ok()) {
+            return first.status();
+          }
+          if (!first->has_value()) {
+            // Taken and gone again (its transaction rolled back): retry.
+            return absl::AbortedError(absl::StrCat("request_id '", batch[0]->request->request_id,
+                                                   "' is being processed; retry"));
+          }
+          out.replayed = std::move(*first);
+          written.clear();
+          return absl::OkStatus();
+        }
+        std::vector<PlannedUpdate> history;
+        std::map<RowKey, PlannedState> states;  // the last state of each milestone
+        std::vector<size_t> wanted;
+        for (size_t n : written) {
+          const Pending& p = *batch[n];
+          history.push_back(PlannedUpdate{&p.key.plan, &outcomes[n].recorded.update});
+          states[KeyOf(p.key)] = PlannedState{&p.key.plan, &rows.at(KeyOf(p.key))};
+          if (watched[n]) {
+            wanted.push_back(n);
+          }
+        }
+        InsertUpdates(c, history);
+        if (!wanted.empty()) {
+          assign_ids(c, wanted);
+        }
+        std::vector<PlannedState> changed;
+        for (const auto& [key, state] : states) {
+          changed.push_back(state);
+        }
+        StoreStates(c, changed);
         return absl::OkStatus();
       },
       [&](Session& c) {
-        // Committed and not a replay: the history row was inserted.
-        // LAST_INSERT_ID() is the connection's and outlives the commit. Asked
-        // after the commit, so a watcher that subscribed before it is served.
-        if (!result.replayed.has_value() && want_update_id()) {
-          result.value.update.update_id = LastInsertId(c);
+        // A watcher that subscribed while the transaction ran is owed these
+        // updates too (published possibly out of order with another
+        // transaction's: it is the moment it subscribed).
+        std::vector<size_t> late;
+        for (size_t n : written) {
+          if (!watched[n] && batch[n]->calls.want_update_id()) {
+            late.push_back(n);
+          }
         }
-      }));
-  return result;
+        if (!late.empty()) {
+          assign_ids(c, late);
+        }
+      });
+  if (!status.ok() || taken) {
+    if (batch.size() == 1) {
+      batch[0]->result = status;
+      return;
+    }
+    for (Pending* p : batch) {
+      p->alone = true;
+    }
+    return;
+  }
+  for (size_t n : written) {
+    batch[n]->calls.on_commit(outcomes[n].recorded);
+  }
+  if (fanout.owns_lock()) {
+    fanout.unlock();
+  }
+  for (size_t n = 0; n < batch.size(); ++n) {
+    Outcome& out = outcomes[n];
+    if (out.error.has_value()) {
+      batch[n]->result = *std::move(out.error);
+      continue;
+    }
+    WriteResult<RecordedUpdate> result;
+    if (out.replayed.has_value()) {
+      result.replayed = std::move(out.replayed);
+    } else {
+      result.value = std::move(out.recorded);
+    }
+    batch[n]->result = std::move(result);
+  }
 }
 
 absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(

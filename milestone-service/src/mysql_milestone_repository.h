@@ -1,15 +1,39 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
 #include "gt/mysql_pool.h"
 #include "milestone_repository.h"
 
 namespace gt::milestone {
 
+// Group commit of RecordUpdate: concurrent updates share one transaction.
+struct UpdateBatching {
+  // Most updates in one transaction; 1 turns group commit off.
+  int max_batch = 32;
+  // Transactions of batched updates running at once. While they run, new
+  // updates queue; the next one takes all of them (up to max_batch).
+  int max_concurrent = 2;
+};
+
 // MilestoneRepository on MySQL 8 / MariaDB 10.11 (READ COMMITTED sessions);
 // prepared statements only.
+//
+// RecordUpdate commits in groups: a caller queues its update and either
+// waits or, when fewer than max_concurrent batches run, becomes the leader
+// that runs everything queued in one transaction: one locking read, one
+// multi-row INSERT each for request ids and history, one UPDATE for the
+// current rows, one COMMIT, whether it holds one update or 32. The updates of
+// a batch whose transaction fails (a request id of it turns out to be taken
+// by an earlier call, a deadlock outlasts the retries) each run again alone,
+// so one update's trouble is never another's answer.
 class MysqlMilestoneRepository : public MilestoneRepository {
  public:
-  explicit MysqlMilestoneRepository(ConnectionPool& pool) : pool_(pool) {}
+  explicit MysqlMilestoneRepository(ConnectionPool& pool, UpdateBatching batching = {})
+      : pool_(pool), batching_(batching) {}
 
   absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> CreateMilestones(
       const PlanRef& plan, std::vector<NewMilestone> milestones, const RequestKey* request,
@@ -24,11 +48,9 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   absl::Status DeleteMilestone(
       const MilestoneKey& key,
       const std::function<absl::Status(const MilestoneRow&)>& check) override;
-  absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
-      const MilestoneKey& key, const RequestKey* request,
-      const std::function<absl::StatusOr<UpdateRow>(const MilestoneRow&)>& decide,
-      const std::function<std::string(const RecordedUpdate&)>& encode,
-      const std::function<bool()>& want_update_id) override;
+  absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(const MilestoneKey& key,
+                                                           const RequestKey* request,
+                                                           const UpdateCallbacks& calls) override;
   absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,
                                                      std::optional<int64_t> milestone_id,
                                                      int64_t after_update_id, bool oldest_first,
@@ -43,8 +65,18 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   absl::StatusOr<std::vector<std::pair<PlanRef, absl::Time>>> PlanChanges() override;
 
  private:
+  struct Pending;
   absl::Time Deadline() const { return absl::Now() + absl::Seconds(30); }
+  std::vector<Pending*> TakeBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(batch_mu_);
+  // Settles every update of the batch or marks it to run alone.
+  void RunBatch(const std::vector<Pending*>& batch);
+
   ConnectionPool& pool_;
+  const UpdateBatching batching_;
+  std::mutex batch_mu_;
+  std::deque<Pending*> queue_ ABSL_GUARDED_BY(batch_mu_);
+  int running_ ABSL_GUARDED_BY(batch_mu_) = 0;
+  std::mutex fanout_mu_;  // see RunBatch
 };
 
 }  // namespace gt::milestone

@@ -180,6 +180,14 @@ class MilestoneWorld {
         "SELECT COUNT(*) FROM milestone_updates WHERE kind = 1 AND milestone_id = ?", {id}));
   }
 
+  // A server status counter (MariaDB's information_schema; MySQL 8 keeps it
+  // in performance_schema.global_status).
+  int64_t GlobalStatus(const std::string& variable) {
+    return std::stoll(milestone_db_.QueryScalar(
+        "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = ?",
+        {variable}));
+  }
+
   static HostOptions Options(const std::string& name, const std::string& service) {
     HostOptions options;
     options.name = name;

@@ -56,6 +56,16 @@ class MilestoneServiceTest : public ::testing::Test {
     return s;
   }
 
+  // Opens a watch stream on the plan as its organisation, for a minute at
+  // most; `context` must outlive the reader.
+  std::unique_ptr<grpc::ClientReader<v1::MilestoneUpdate>> Watch(
+      grpc::ClientContext& context, const v1::WatchMilestoneUpdatesRequest& request,
+      const std::string& org) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    context.AddMetadata(kOrganisationHeader, org);
+    return stub().WatchMilestoneUpdates(&context, request);
+  }
+
   bool WaitUntilWatching(size_t n) {
     return WaitUntil([&] { return world_->bus_->watchers() == n; }, absl::Seconds(10));
   }

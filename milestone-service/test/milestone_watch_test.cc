@@ -63,9 +63,7 @@ TEST_F(MilestoneServiceTest, WatchersGetEveryUpdateInOrderAndCyclesLeakNothing) 
   v1::WatchMilestoneUpdatesRequest request;
   request.set_parent("organisations/th/plans/watched");
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  context.AddMetadata(kOrganisationHeader, "th");
-  auto reader = stub().WatchMilestoneUpdates(&context, request);
+  auto reader = Watch(context, request, "th");
   ASSERT_TRUE(WaitUntilWatching(1));
   for (int i = 1; i <= 20; ++i) {
     ASSERT_TRUE(Progress("th", m.name(), v1::ON_TARGET, i, absl::StrCat("step ", i)).ok());

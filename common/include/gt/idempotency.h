@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -43,6 +44,15 @@ absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
 // StoreAnswer's.
 absl::StatusOr<std::optional<std::string>> ClaimRequest(
     Session& conn, const RequestKey& key, const std::optional<std::string>& answer = std::nullopt);
+// ClaimRequest for several requests whose answers are known, in one INSERT
+// (a group of milestone updates). False when any id is taken: then none is
+// claimed, and each request should go its own way (ClaimRequest).
+struct Claim {
+  const RequestKey* key;
+  const std::string* answer;  // null: recorded later (RecordResponse)
+};
+bool ClaimRequests(Session& conn, const std::vector<Claim>& claims);
+
 void RecordResponse(Session& conn, const RequestKey& key,
                     const google::protobuf::Message& response);
 
