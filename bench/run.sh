@@ -84,10 +84,16 @@ start milestone-service milestone-service/milestone-service "$p_ms" "$m_ms" gt_m
   --plan_service_addr="127.0.0.1:$p_plan"
 start report-service report-service/report-service "$p_rep" "$(gt_free_port)" "" \
   --plan_service_addr="127.0.0.1:$p_plan" --milestone_service_addr="127.0.0.1:$p_ms"
-start gateway gateway/gateway "$p_gw" "$(gt_free_port)" gt_gateway \
-  --plan_service_addr="127.0.0.1:$p_plan" --milestone_service_addr="127.0.0.1:$p_ms" \
-  --report_service_addr="127.0.0.1:$p_rep" --rate_limit_per_second=1000000 \
-  --rate_limit_burst=1000000 --max_streams_per_token=1000
+# The gateway without its access log, as nginx runs below (access_log off);
+# a second one with it (the default) measures what the log costs.
+gateway_flags=(--plan_service_addr="127.0.0.1:$p_plan" --milestone_service_addr="127.0.0.1:$p_ms"
+  --report_service_addr="127.0.0.1:$p_rep" --rate_limit_per_second=1000000
+  --rate_limit_burst=1000000 --max_streams_per_token=1000)
+start gateway gateway/gateway "$p_gw" "$(gt_free_port)" gt_gateway "${gateway_flags[@]}" \
+  --log_calls=false
+p_gw_logged=$(gt_free_port)
+start gateway-logged gateway/gateway "$p_gw_logged" "$(gt_free_port)" gt_gateway \
+  "${gateway_flags[@]}" --log_calls=true
 
 # Plans of 300, 2,000 and 10,000 milestones (ten per activity, activities
 # spread over 4 priorities x 5 outcomes): about 12,300 milestones in all, the
@@ -233,6 +239,7 @@ for c in "${callers[@]}"; do
   load "gateway c=$c" "127.0.0.1:$p_gw" "$token" update_progress "$c"
   load "nginx c=$c" "127.0.0.1:$p_nginx" "" update_progress "$c"
 done
+load "gateway c=32, access log on" "127.0.0.1:$p_gw_logged" "$token" update_progress 32
 declare -A loaded
 for s in plan_service milestone_service report_service gateway; do
   pid_var="pid_$s"

@@ -10,6 +10,7 @@ namespace gt {
 int RunServiceMain(
     const ServiceSpec& spec,
     const std::function<absl::StatusOr<Wiring>(ConnectionPool*, ServiceHost&)>& wire) {
+  SkipMutexDeadlockDetection();
   BlockTerminationSignals();
   auto fail = [&](const absl::Status& status) {
     LogError("cannot start", {{"service", spec.name}, {"error", status.ToString()}});

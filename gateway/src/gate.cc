@@ -1,5 +1,7 @@
 #include "gate.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gt/grpc_metrics.h"
@@ -7,7 +9,16 @@
 
 namespace gt::gateway {
 
+namespace {
+std::atomic<bool> call_logging{true};
+}  // namespace
+
+void SetCallLogging(bool on) { call_logging.store(on, std::memory_order_relaxed); }
+
 void LogCall(const CallLog& call) {
+  if (!call_logging.load(std::memory_order_relaxed)) {
+    return;
+  }
   std::string latency = absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(call.latency));
   std::string upstream = absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(call.upstream_latency));
   std::string role =

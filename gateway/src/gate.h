@@ -38,6 +38,10 @@ struct CallLog {
   absl::Duration upstream_latency;
 };
 void LogCall(const CallLog& call);
+// On by default (--log_calls): one JSON line per call, who called what and
+// how it ended. Off, the gateway logs only errors, as nginx with `access_log
+// off` does.
+void SetCallLogging(bool on);
 
 // The value of a client metadata key ("" when absent).
 std::string ClientHeader(const grpc::ServerContextBase& context, absl::string_view key);

@@ -57,6 +57,10 @@ ABSL_FLAG(std::string, tls_cert_file, gt::EnvOr("GT_TLS_CERT_FILE", ""),
           "--tls_key_file, the listener accepts TLS only");
 ABSL_FLAG(std::string, tls_key_file, gt::EnvOr("GT_TLS_KEY_FILE", ""),
           "PEM private key for --tls_cert_file (env GT_TLS_KEY_FILE)");
+ABSL_FLAG(bool, log_calls, gt::EnvIntOr("GT_LOG_CALLS", 1) != 0,
+          "One JSON line on stderr per call (method, code, latency, organisation, subject, "
+          "role, backend): the access log. Off: no line per call (failures such as an "
+          "unreachable backend are logged all the same).");
 ABSL_FLAG(bool, create_token, false,
           "Create a token (--organisation, --role, --subject), print it on stdout, and exit: "
           "how an organisation's first ADMIN token is made");
@@ -76,6 +80,7 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  gt::SkipMutexDeadlockDetection();
   gt::BlockTerminationSignals();
   absl::SetProgramUsageMessage(
       "gateway: the public endpoint of Golden Thread: API tokens, roles, organisation scoping, "
@@ -95,6 +100,7 @@ int main(int argc, char** argv) {
   // The gateway logs each call itself, with the request id it generated when
   // the caller sent none, and who called.
   options.log_calls = false;
+  gt::gateway::SetCallLogging(absl::GetFlag(FLAGS_log_calls));
   std::string cert = absl::GetFlag(FLAGS_tls_cert_file);
   std::string key = absl::GetFlag(FLAGS_tls_key_file);
   if (cert.empty() != key.empty()) {
