@@ -1,8 +1,10 @@
 // gt-floor: the database's share of an update, measured alone. N threads run
 // milestone-service's own UpdateMilestoneProgress transaction (its
-// repository: lock the milestone, look up the request id, append the history
-// row, fold it into the current row, store the answer, commit) straight on
-// MariaDB — no gRPC, no manager. What the service adds is the rest.
+// repository, with its group commit at the default settings: concurrent
+// updates share a transaction that locks their milestones, claims their
+// request ids with the answers, appends the history rows, folds them into the
+// current rows and commits) straight on MariaDB — no gRPC, no manager. What
+// the service adds is the rest.
 //
 //   gt-floor --mysql_uri=mysql://u:p@127.0.0.1:3306/gt_milestone
 //       --plan=organisations/bench/plans/p --concurrency=32 --seconds=10

@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
         UpdateBatching batching;
         batching.max_batch = std::max(1, absl::GetFlag(FLAGS_update_batch_max));
         batching.max_concurrent = std::max(1, absl::GetFlag(FLAGS_update_batch_concurrency));
-        auto repository = std::make_shared<MysqlMilestoneRepository>(*pool, batching);
+        auto repository =
+            std::make_shared<MysqlMilestoneRepository>(*pool, batching, &host.registry());
         auto metrics = std::make_shared<MilestoneMetrics>(host.registry(), *repository);
         host.AddCollectable(metrics);
         auto bus = std::make_shared<UpdateBus>();

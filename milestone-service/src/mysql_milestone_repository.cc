@@ -438,6 +438,23 @@ absl::Status MysqlMilestoneRepository::DeleteMilestone(
   });
 }
 
+MysqlMilestoneRepository::MysqlMilestoneRepository(ConnectionPool& pool, UpdateBatching batching,
+                                                   prometheus::Registry* registry)
+    : pool_(pool), batching_(batching) {
+  if (registry != nullptr) {
+    batch_size_ = &prometheus::BuildHistogram()
+                       .Name("goldenthread_milestone_update_batch_size")
+                       .Help("Progress updates and deadline revisions per update transaction")
+                       .Register(*registry)
+                       .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64});
+    batch_retries_ = &prometheus::BuildCounter()
+                          .Name("goldenthread_milestone_update_batch_retries_total")
+                          .Help("Updates run again alone because their batch's transaction failed")
+                          .Register(*registry)
+                          .Add({});
+  }
+}
+
 struct MysqlMilestoneRepository::Pending {
   Pending(const MilestoneKey& key, const RequestKey* request, const UpdateCallbacks& calls)
       : key(key), request(request), calls(calls) {}
@@ -731,6 +748,9 @@ void MysqlMilestoneRepository::RunBatch(const std::vector<Pending*>& batch) {
           assign_ids(c, late);
         }
       });
+  if (batch_size_ != nullptr) {
+    batch_size_->Observe(static_cast<double>(batch.size()));
+  }
   if (!status.ok() || taken) {
     if (batch.size() == 1) {
       batch[0]->result = status;
@@ -738,6 +758,9 @@ void MysqlMilestoneRepository::RunBatch(const std::vector<Pending*>& batch) {
     }
     for (Pending* p : batch) {
       p->alone = true;
+    }
+    if (batch_retries_ != nullptr) {
+      batch_retries_->Increment(static_cast<double>(batch.size()));
     }
     return;
   }

@@ -7,6 +7,9 @@
 #include "absl/base/thread_annotations.h"
 #include "gt/mysql_pool.h"
 #include "milestone_repository.h"
+#include "prometheus/counter.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
 
 namespace gt::milestone {
 
@@ -32,8 +35,11 @@ struct UpdateBatching {
 // so one update's trouble is never another's answer.
 class MysqlMilestoneRepository : public MilestoneRepository {
  public:
-  explicit MysqlMilestoneRepository(ConnectionPool& pool, UpdateBatching batching = {})
-      : pool_(pool), batching_(batching) {}
+  // With a registry: goldenthread_milestone_update_batch_size (updates per
+  // update transaction) and goldenthread_milestone_update_batch_retries_total
+  // (updates that ran again alone after their batch's transaction failed).
+  explicit MysqlMilestoneRepository(ConnectionPool& pool, UpdateBatching batching = {},
+                                    prometheus::Registry* registry = nullptr);
 
   absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> CreateMilestones(
       const PlanRef& plan, std::vector<NewMilestone> milestones, const RequestKey* request,
@@ -77,6 +83,8 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(batch_mu_);
   int running_ ABSL_GUARDED_BY(batch_mu_) = 0;
   std::mutex fanout_mu_;  // see RunBatch
+  prometheus::Histogram* batch_size_ = nullptr;
+  prometheus::Counter* batch_retries_ = nullptr;
 };
 
 }  // namespace gt::milestone

@@ -64,7 +64,8 @@ class MilestoneWorld {
     options.max_connections = 40;
     pool_ = std::make_unique<ConnectionPool>(milestone_db_.uri(), options, host_->registry());
     EXPECT_TRUE(ApplyMigrations(*pool_, MilestoneMigrations()).ok());
-    repository_ = std::make_unique<MysqlMilestoneRepository>(*pool_);
+    repository_ =
+        std::make_unique<MysqlMilestoneRepository>(*pool_, UpdateBatching{}, &host_->registry());
     directory_ = std::make_unique<GrpcActivityDirectory>(*plan_stub_);
     metrics_ = std::make_shared<MilestoneMetrics>(host_->registry(), *repository_);
     host_->AddCollectable(metrics_);

@@ -87,6 +87,8 @@ TEST_F(MilestoneServiceTest, GroupedUpdatesEachGetTheirOwnAnswer) {
   });
   int64_t commits_before = world_->GlobalStatus("COM_COMMIT");
   int64_t deadlocks_before = world_->GlobalStatus("INNODB_DEADLOCKS");
+  double batches_before = Metric("goldenthread_milestone_update_batch_size_count");
+  double batched_before = Metric("goldenthread_milestone_update_batch_size_sum");
 
   struct Answer {
     int milestone;
@@ -177,6 +179,9 @@ TEST_F(MilestoneServiceTest, GroupedUpdatesEachGetTheirOwnAnswer) {
   // refused and replayed ones too, would otherwise end with its own COMMIT
   // or ROLLBACK.)
   EXPECT_LT(commits, total) << "updates were not grouped";
+  double batches = Metric("goldenthread_milestone_update_batch_size_count") - batches_before;
+  double batched = Metric("goldenthread_milestone_update_batch_size_sum") - batched_before;
+  EXPECT_GT(batched / batches, 1.0) << batched << " updates in " << batches << " transactions";
   std::cout << total << " updates (and " << replays.load() << " repeats, " << bad_etags.load()
             << " stale etags) in " << commits << " commits; " << deadlocks << " deadlocks\n";
 
