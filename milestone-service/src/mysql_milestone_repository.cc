@@ -5,6 +5,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
 #include <istream>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "gt/call_deadline.h"
 #include "gt/dates.h"
 #include "gt/idempotency.h"
 #include "gt/sql_util.h"
@@ -462,6 +464,8 @@ struct MysqlMilestoneRepository::Pending {
   const MilestoneKey& key;
   const RequestKey* request;
   const UpdateCallbacks& calls;
+  // The caller's (its gRPC call's), as the thread that runs it may be another's.
+  const absl::Time deadline = CurrentCallDeadline();
   // Set by whoever ran the batch, under batch_mu_.
   bool done = false;
   bool alone = false;  // the batch could not settle it: it runs again alone
@@ -479,12 +483,31 @@ absl::StatusOr<WriteResult<RecordedUpdate>> MysqlMilestoneRepository::RecordUpda
   } else {
     std::unique_lock<std::mutex> lock(batch_mu_);
     queue_.push_back(&self);
+    bool may_leave = self.deadline != absl::InfiniteFuture();
     while (!self.done) {
       if (running_ >= batching_.max_concurrent || queue_.empty()) {
-        self.cv.wait(lock);
+        if (!may_leave) {
+          self.cv.wait(lock);
+          continue;
+        }
+        if (self.cv.wait_until(lock, absl::ToChronoTime(self.deadline)) ==
+                std::cv_status::timeout &&
+            !self.done) {
+          // The caller gave up while its update queued: unless a batch has
+          // taken it already (then it is seen through), it leaves unstarted.
+          auto it = std::find(queue_.begin(), queue_.end(), &self);
+          if (it != queue_.end()) {
+            queue_.erase(it);
+            return absl::DeadlineExceededError("the deadline passed before the update started");
+          }
+          may_leave = false;
+        }
         continue;
       }
       std::vector<Pending*> batch = TakeBatch();
+      if (batch.empty()) {
+        continue;  // all that queued had expired
+      }
       ++running_;
       self.leading = true;
       lock.unlock();
@@ -519,8 +542,17 @@ std::vector<MysqlMilestoneRepository::Pending*> MysqlMilestoneRepository::TakeBa
   // the next one, where it finds the first's answer.
   std::vector<Pending*> batch;
   std::set<std::pair<std::string, std::string>> ids;
+  absl::Time now = absl::Now();
   for (auto it = queue_.begin();
        it != queue_.end() && batch.size() < static_cast<size_t>(batching_.max_batch);) {
+    if ((*it)->deadline <= now) {
+      // Its caller gave up while it queued: not started, nothing written.
+      (*it)->result = absl::DeadlineExceededError("the deadline passed before the update started");
+      (*it)->done = true;
+      (*it)->cv.notify_one();
+      it = queue_.erase(it);
+      continue;
+    }
     const RequestKey* request = (*it)->request;
     if (request != nullptr && !ids.emplace(request->organisation, request->request_id).second) {
       ++it;
@@ -576,6 +608,12 @@ std::map<RowKey, MilestoneRow> LockMilestones(Session& c,
 }  // namespace
 
 void MysqlMilestoneRepository::RunBatch(const std::vector<Pending*>& batch) {
+  // Waits (for a connection) as long as the most patient caller of the batch.
+  absl::Time deadline = absl::InfinitePast();
+  for (const Pending* p : batch) {
+    deadline = std::max(deadline, p->deadline);
+  }
+  ScopedCallDeadline scoped(deadline);
   struct Outcome {
     std::optional<absl::Status> error;
     std::optional<std::string> replayed;

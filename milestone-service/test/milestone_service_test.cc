@@ -1,5 +1,8 @@
 // Service tests: milestone-service (and the plan-service it asks) over real
 // MariaDB. The watch stream's tests are in milestone_watch_test.cc.
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
 #include <atomic>
 #include <iostream>
 #include <map>
@@ -9,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "gt/call_deadline.h"
 #include "milestone_test_base.h"
 
 namespace gt::milestone {
@@ -209,6 +213,66 @@ TEST_F(MilestoneServiceTest, GroupedUpdatesEachGetTheirOwnAnswer) {
   watch_context.TryCancel();
   grpc::Status ended = watcher->Finish();
   EXPECT_EQ(ended.error_code(), StatusCode::CANCELLED) << ended.error_message();
+}
+
+// An update waiting for its turn (the update transactions allowed are all
+// running) leaves when its caller's deadline passes, having written nothing;
+// the one running is not disturbed.
+TEST_F(MilestoneServiceTest, AnUpdateWhoseCallerGivesUpWhileQueuedIsNeverStarted) {
+  auto activities = world_->MakePlan("th", "queue");
+  v1::Milestone a = world_->Create("th", "queue", activities[0], "Locked", "PLACE", "2018-03-31");
+  v1::Milestone b = world_->Create("th", "queue", activities[0], "Queued", "PLACE", "2018-03-31");
+  UpdateBatching one_at_a_time;
+  one_at_a_time.max_concurrent = 1;
+  MysqlMilestoneRepository repository(*world_->pool_, one_at_a_time);
+  auto key_of = [](const v1::Milestone& m) {
+    auto key = ParseMilestone("name", m.name());
+    EXPECT_TRUE(key.ok());
+    return *key;
+  };
+  UpdateCallbacks calls;
+  calls.decide = [](const MilestoneRow&) -> absl::StatusOr<UpdateRow> {
+    UpdateRow u;
+    u.kind = v1::PROGRESS;
+    u.status = v1::ON_TARGET;
+    u.percent_complete = 10;
+    u.effective_at = absl::Now();
+    return u;
+  };
+  calls.encode = [](const RecordedUpdate&) { return std::string(); };
+  calls.want_update_id = [] { return false; };
+  calls.on_commit = [](const RecordedUpdate&) {};
+
+  // Another session holds a's row: the update of a runs and waits for it.
+  auto holder = world_->pool_->Acquire();
+  ASSERT_TRUE(holder.ok());
+  (**holder).SetAutoCommit(false);
+  std::unique_ptr<sql::Statement> lock((**holder).connection().createStatement());
+  std::unique_ptr<sql::ResultSet> locked(lock->executeQuery(
+      absl::StrCat("SELECT 1 FROM milestones WHERE milestone_id = ", key_of(a).id, " FOR UPDATE")));
+  ASSERT_TRUE(locked->next());
+  locked.reset();
+  MilestoneKey a_key = key_of(a);
+  absl::StatusOr<WriteResult<RecordedUpdate>> first;
+  std::thread running([&] { first = repository.RecordUpdate(a_key, nullptr, calls); });
+  ASSERT_TRUE(WaitUntil([&] { return world_->GlobalStatus("INNODB_ROW_LOCK_CURRENT_WAITS") > 0; },
+                        absl::Seconds(10)));
+
+  MilestoneKey b_key = key_of(b);
+  absl::Time start = absl::Now();
+  absl::StatusOr<WriteResult<RecordedUpdate>> queued;
+  {
+    ScopedCallDeadline deadline(start + absl::Milliseconds(300));
+    queued = repository.RecordUpdate(b_key, nullptr, calls);
+  }
+  EXPECT_EQ(queued.status().code(), absl::StatusCode::kDeadlineExceeded) << queued.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+
+  (**holder).connection().rollback();
+  running.join();
+  EXPECT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(world_->HistoryRows(a.name()), 1);
+  EXPECT_EQ(world_->HistoryRows(b.name()), 0);
 }
 
 TEST_F(MilestoneServiceTest, SameRequestIdFromEightThreadsWritesOnceEvenAcrossRestart) {
