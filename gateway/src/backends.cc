@@ -1,5 +1,7 @@
 #include "backends.h"
 
+#include <algorithm>
+
 #include "access_policy.h"
 
 namespace gt::gateway {
@@ -13,14 +15,19 @@ Backends::Backends(const std::vector<BackendConfig>& configs, const UpstreamOpti
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
                 static_cast<int>(absl::ToInt64Milliseconds(options.max_reconnect_backoff)));
+    // Each channel its own connection: without a local subchannel pool,
+    // channels with equal arguments share one.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     auto backend = std::make_unique<Backend>();
     backend->name = config.name;
     backend->address = config.address;
-    // Plaintext inside the cluster, as between the backends themselves;
-    // TLS (or a mesh) there is the platform's job.
-    backend->channel =
-        grpc::CreateCustomChannel(config.address, grpc::InsecureChannelCredentials(), args);
-    backend->stub = std::make_unique<grpc::GenericStub>(backend->channel);
+    for (int i = 0; i < std::max(1, options.connections_per_backend); ++i) {
+      // Plaintext inside the cluster, as between the backends themselves;
+      // TLS (or a mesh) there is the platform's job.
+      backend->channels.push_back(
+          grpc::CreateCustomChannel(config.address, grpc::InsecureChannelCredentials(), args));
+      backend->stubs.push_back(std::make_unique<grpc::GenericStub>(backend->channels.back()));
+    }
     for (const std::string& service : config.services) {
       by_service_[service] = backend.get();
     }

@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,17 +25,27 @@ struct UpstreamOptions {
   // A restarted backend is found again within this (gRPC's default, 120 s,
   // would leave calls failing long after the backend is back).
   absl::Duration max_reconnect_backoff = absl::Seconds(2);
+  // Connections to each backend, calls spread over them in turn. One HTTP/2
+  // connection carries any number of calls, but it is read by one thread at
+  // a time, and behind a Kubernetes Service every call on it reaches the
+  // same pod (kube-proxy balances connections, not calls).
+  int connections_per_backend = 4;
 };
 
-// One channel per backend, shared by every call: HTTP/2 multiplexes them, and
-// gRPC reconnects by itself when a backend restarts.
+// A few channels per backend, shared by every call; gRPC reconnects by
+// itself when a backend restarts.
 class Backends {
  public:
   struct Backend {
     std::string name;
     std::string address;
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<grpc::GenericStub> stub;
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+    mutable std::atomic<size_t> next{0};
+    // The next connection's stub, in turn.
+    grpc::GenericStub& stub() const {
+      return *stubs[next.fetch_add(1, std::memory_order_relaxed) % stubs.size()];
+    }
   };
 
   Backends(const std::vector<BackendConfig>& configs, const UpstreamOptions& options);

@@ -223,16 +223,16 @@ class ForwardCall final : public grpc::ServerGenericBidiReactor {
       std::lock_guard<std::mutex> lock(mu_);
       upstream_started_ = true;
     }
-    backend_->stub->UnaryCall(&upstream_context_, rule_->path, grpc::StubOptions(), &request_,
-                              &response_, [this](const grpc::Status& status) {
-                                grpc::Status final_status = Conclude(status);
-                                if (final_status.ok()) {
-                                  StartWriteAndFinish(&response_, grpc::WriteOptions(),
-                                                      final_status);
-                                } else {
-                                  Finish(final_status);
-                                }
-                              });
+    backend_->stub().UnaryCall(&upstream_context_, rule_->path, grpc::StubOptions(), &request_,
+                               &response_, [this](const grpc::Status& status) {
+                                 grpc::Status final_status = Conclude(status);
+                                 if (final_status.ok()) {
+                                   StartWriteAndFinish(&response_, grpc::WriteOptions(),
+                                                       final_status);
+                                 } else {
+                                   Finish(final_status);
+                                 }
+                               });
   }
 
   void StartStream(bool first_message = true) {
@@ -241,8 +241,8 @@ class ForwardCall final : public grpc::ServerGenericBidiReactor {
       std::lock_guard<std::mutex> lock(mu_);
       upstream_started_ = true;
     }
-    backend_->stub->PrepareBidiStreamingCall(&upstream_context_, rule_->path, grpc::StubOptions(),
-                                             &upstream_);
+    backend_->stub().PrepareBidiStreamingCall(&upstream_context_, rule_->path, grpc::StubOptions(),
+                                              &upstream_);
     bool client_streaming = rule_->method->client_streaming();
     if (!first_message) {
       upstream_.StartWritesDone();
