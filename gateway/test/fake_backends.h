@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_join.h"
@@ -40,8 +42,24 @@ class EchoReportService final : public goldenthread::v1::ReportService::Service 
     h->set_period_end(Received(*context, "x-custom"));
     *h->mutable_generated_at() = ToTimestamp(absl::FromChrono(context->deadline()));
     context->AddTrailingMetadata("x-backend-trailer", "from-backend");
+    std::lock_guard<std::mutex> lock(mu_);
+    peers_.insert(context->peer());
     return grpc::Status::OK;
   }
+
+  // The connections calls came in on ("ipv4:127.0.0.1:PORT"), since Forget.
+  size_t Peers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return peers_.size();
+  }
+  void Forget() {
+    std::lock_guard<std::mutex> lock(mu_);
+    peers_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<std::string> peers_;
 };
 
 // A milestone-service stand-in: WatchMilestoneUpdates sends three updates

@@ -30,6 +30,19 @@ TEST_F(GatewayTest, BackendSeesOnlyTheVerifiedIdentity) {
   EXPECT_EQ(trailer->second, "from-backend");
 }
 
+// Calls are spread over the gateway's connections to a backend, so that
+// behind a Kubernetes Service (which balances connections) they reach every
+// pod.
+TEST_F(GatewayTest, CallsTakeTheBackendConnectionsInTurn) {
+  std::string viewer = Token("who", v1::VIEWER, "spread");
+  report_->Forget();
+  for (int i = 0; i < 8; ++i) {
+    Reply reply = EndOfYear(viewer, "organisations/who/plans/p");
+    ASSERT_TRUE(reply.status.ok()) << reply.status.error_message();
+  }
+  EXPECT_EQ(report_->Peers(), static_cast<size_t>(UpstreamOptions().connections_per_backend));
+}
+
 TEST_F(GatewayTest, ARequestIdIsGeneratedWhenMissingOrUnusable) {
   std::string viewer = Token("rid", v1::VIEWER);
   for (const Metadata& sent : {Metadata{}, Metadata{{"x-request-id", "has spaces"}}}) {
