@@ -29,12 +29,15 @@ std::string EndOfYear(const v1::EndOfYearReport& r) {
                 "overdue",          "overdue_against_baseline",
                 "comment"};
   std::vector<Row> rows;
+  // An activity row: the milestone columns empty.
+  auto activity_row = [&rows](const char* section, const auto& p, const auto& o, const auto& a) {
+    rows.push_back({section, p.code(), p.title(), o.code(), o.title(), a.code(), a.title(), "", "",
+                    "", a.deadline(), Status(a.status()), YesNo(a.overdue()), "no", a.comment()});
+  };
   for (const auto& p : r.completed()) {
     for (const auto& o : p.outcomes()) {
       for (const auto& a : o.activities()) {
-        rows.push_back({"completed", p.code(), p.title(), o.code(), o.title(), a.code(), a.title(),
-                        "", "", "", a.deadline(), Status(a.status()), YesNo(a.overdue()), "no",
-                        a.comment()});
+        activity_row("completed", p, o, a);
       }
     }
   }
@@ -42,9 +45,7 @@ std::string EndOfYear(const v1::EndOfYearReport& r) {
     for (const auto& o : p.outcomes()) {
       for (const auto& a : o.activities()) {
         if (a.milestones().empty()) {
-          rows.push_back({"overdue", p.code(), p.title(), o.code(), o.title(), a.code(), a.title(),
-                          "", "", "", a.deadline(), Status(a.status()), YesNo(a.overdue()), "no",
-                          a.comment()});
+          activity_row("overdue", p, o, a);
         }
         for (const auto& m : a.milestones()) {
           rows.push_back({"overdue", p.code(), p.title(), o.code(), o.title(), a.code(), a.title(),
