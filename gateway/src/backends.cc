@@ -24,9 +24,8 @@ Backends::Backends(const std::vector<BackendConfig>& configs, const UpstreamOpti
     for (int i = 0; i < std::max(1, options.connections_per_backend); ++i) {
       // Plaintext inside the cluster, as between the backends themselves;
       // TLS (or a mesh) there is the platform's job.
-      backend->channels.push_back(
-          grpc::CreateCustomChannel(config.address, grpc::InsecureChannelCredentials(), args));
-      backend->stubs.push_back(std::make_unique<grpc::GenericStub>(backend->channels.back()));
+      backend->stubs.push_back(std::make_unique<grpc::GenericStub>(
+          grpc::CreateCustomChannel(config.address, grpc::InsecureChannelCredentials(), args)));
     }
     for (const std::string& service : config.services) {
       by_service_[service] = backend.get();

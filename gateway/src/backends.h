@@ -39,8 +39,7 @@ class Backends {
   struct Backend {
     std::string name;
     std::string address;
-    std::vector<std::shared_ptr<grpc::Channel>> channels;
-    std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+    std::vector<std::unique_ptr<grpc::GenericStub>> stubs;  // each owns its channel
     mutable std::atomic<size_t> next{0};
     // The next connection's stub, in turn.
     grpc::GenericStub& stub() const {
