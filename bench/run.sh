@@ -9,6 +9,9 @@
 #   bench/run.sh --large    quick mode, then again in a database of 1 M
 #                           milestones and 5 M history rows (1,000 plans)
 #   bench/run.sh --full     more callers, longer runs, and the large database
+#   bench/run.sh --proxy    only the proxies: direct, gateway and nginx at 32
+#                           callers, three rounds of 8 s, each with the CPU
+#                           time the proxy (and milestone-service) spent a call
 #
 # Builds a Release tree in build-release/ (GT_BENCH_BUILD_DIR to reuse
 # another), runs its own durable MariaDB (InnoDB, flush at commit) in a
@@ -24,21 +27,22 @@ for arg in "$@"; do
   case "$arg" in
     --full) mode=full large=1 ;;
     --large) large=1 ;;
-    *) gt_die "usage: bench/run.sh [--full] [--large]" ;;
+    --proxy) mode=proxy ;;
+    *) gt_die "usage: bench/run.sh [--full] [--large] [--proxy]" ;;
   esac
 done
-if [[ "$mode" == quick ]]; then
-  callers=(1 8 32) seconds=4
-else
-  callers=(1 8 32 128) seconds=15
-fi
+case "$mode" in
+  quick) callers=(1 8 32) seconds=4 ;;
+  full) callers=(1 8 32 128) seconds=15 ;;
+  proxy) callers=(32) seconds=8 ;;
+esac
 build="${GT_BENCH_BUILD_DIR:-$GT_ROOT/build-release}"
 gt_install_deps
 if [[ -z "${GT_BENCH_BUILD_DIR:-}" ]]; then
   cmake -S "$GT_ROOT" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 cmake --build "$build" -j "${GT_JOBS:-2}" --target plan-service milestone-service report-service \
-  gateway gt-loadgen gt-floor gt-health-check >/dev/null
+  gateway gt-loadgen gt-floor gt-health-check gateway_forward_bench >/dev/null
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/gt-bench.XXXXXX")"
 pids=()
@@ -151,6 +155,7 @@ PY
   done
 }
 plan_sizes=(300 2000 10000)
+[[ "$mode" != proxy ]] || plan_sizes=()
 for n in "${plan_sizes[@]}"; do
   make_plan "m$n" "$n"
 done
@@ -215,6 +220,85 @@ http {
 NGINX
 nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" &
 pids+=($!)
+pids_nginx=$!
+sleep 0.5  # its workers
+
+# CPU time (user + system, every thread) of processes, in clock ticks; and a
+# process's children (nginx's workers).
+cpu_ticks() {
+  local t=0 pid
+  for pid in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$t"
+}
+children() { awk -v p="$1" '$4 == p {print $1}' /proc/[0-9]*/stat 2>/dev/null || true; }
+nginx_workers="$(children "$pids_nginx")"
+# An update load as load() does it, plus the CPU time a call cost the proxy
+# (the processes given; none for direct calls) and milestone-service: the
+# proxies' cost side by side, steadier than their throughput on a shared
+# machine.
+update_load() {  # label addr token concurrency [proxy pid...]
+  local label="$1" addr="$2" tok="$3" c="$4" r b0 p0
+  shift 4
+  b0=$(cpu_ticks "$pid_milestone_service") p0=$(cpu_ticks "$@")
+  r="$("$build/bench/gt-loadgen" --target="$addr" --token="$tok" --call=update_progress \
+    --plan="$plan" --concurrency="$c" --seconds="$seconds" --warmup_seconds=1)" || true
+  record "$label" "$(/usr/bin/python3 - "$r" "$(($(cpu_ticks "$@") - p0))" \
+    "$(($(cpu_ticks "$pid_milestone_service") - b0))" "$(getconf CLK_TCK)" "$seconds" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+proxy, backend, hz, seconds = (float(a) for a in sys.argv[2:])
+calls = r.get("throughput", 0) * (seconds + 1)  # the warm-up second too
+if calls:
+    if proxy:
+        r["proxy_cpu_us"] = round(proxy / hz * 1e6 / calls, 1)
+    r["milestone_cpu_us"] = round(backend / hz * 1e6 / calls, 1)
+print(json.dumps(r))
+PY
+)"
+}
+
+if [[ "$mode" == proxy ]]; then
+  # What gRPC itself costs a forwarded call: bare forwarders (no token, no
+  # authorisation, no metrics) from gateway/bench/forward_bench.cc: the async
+  # API on one completion-queue thread; the same with gRPC's default health
+  # service beside it (a callback service: its two polling threads take turns
+  # with the forwarder's); and the callback API.
+  bare() {  # name flags...
+    local p
+    p=$(gt_free_port)
+    "$build/gateway/gateway_forward_bench" --serve="127.0.0.1:$p" --upstream="127.0.0.1:$p_ms" \
+      "${@:2}" &
+    pids+=($!)
+    eval "pid_bare_$1=$! p_bare_$1=$p"
+  }
+  bare async --variant=async --cq_threads=1
+  bare async_health --variant=async --cq_threads=1 --health
+  bare callback --variant=callback
+  sleep 0.5
+  for round in 1 2 3; do
+    update_load "direct c=32 #$round" "127.0.0.1:$p_ms" "" 32
+    update_load "gateway c=32 #$round" "127.0.0.1:$p_gw" "$token" 32 "$pid_gateway"
+    # shellcheck disable=SC2086
+    update_load "nginx c=32 #$round" "127.0.0.1:$p_nginx" "" 32 $nginx_workers
+    update_load "bare async proxy c=32 #$round" "127.0.0.1:$p_bare_async" "" 32 "$pid_bare_async"
+    update_load "bare async proxy + callback health c=32 #$round" "127.0.0.1:$p_bare_async_health" \
+      "" 32 "$pid_bare_async_health"
+    update_load "bare callback proxy c=32 #$round" "127.0.0.1:$p_bare_callback" "" 32 \
+      "$pid_bare_callback"
+  done
+  /usr/bin/python3 - "$out" <<'PY'
+import json, sys
+print("\n| what | ok/s | p50 ms | p99 ms | errors | proxy CPU µs/call | milestone-service CPU µs/call |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for line in open(sys.argv[1]):
+    row = json.loads(line)
+    r = row["result"]
+    print(f"| {row['label']} | {r.get('throughput', 0):,.0f} | {r.get('p50_ms', 0):.2f} | "
+          f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} | {r.get('proxy_cpu_us', '')} | "
+          f"{r.get('milestone_cpu_us', '')} |")
+PY
+  exit 0
+fi
 
 # Reads and reports first, on plans whose history is what a council's would
 # be (the creation rows; five rows a milestone in the large database): the
@@ -235,11 +319,12 @@ reports ""
 for c in "${callers[@]}"; do
   record "floor c=$c" "$("$build/bench/gt-floor" --mysql_uri="$(uri gt_milestone)" --plan="$plan" \
     --concurrency="$c" --seconds="$seconds" --warmup_seconds=1)"
-  load "direct c=$c" "127.0.0.1:$p_ms" "" update_progress "$c"
-  load "gateway c=$c" "127.0.0.1:$p_gw" "$token" update_progress "$c"
-  load "nginx c=$c" "127.0.0.1:$p_nginx" "" update_progress "$c"
+  update_load "direct c=$c" "127.0.0.1:$p_ms" "" "$c"
+  update_load "gateway c=$c" "127.0.0.1:$p_gw" "$token" "$c" "$pid_gateway"
+  # shellcheck disable=SC2086
+  update_load "nginx c=$c" "127.0.0.1:$p_nginx" "" "$c" $nginx_workers
 done
-load "gateway c=32, access log on" "127.0.0.1:$p_gw_logged" "$token" update_progress 32
+update_load "gateway c=32, access log on" "127.0.0.1:$p_gw_logged" "$token" 32 "$pid_gateway_logged"
 declare -A loaded
 for s in plan_service milestone_service report_service gateway; do
   pid_var="pid_$s"
@@ -307,13 +392,14 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {r["label"]: r["result"] for r in rows}
 print(f"\n## Results ({sys.argv[2]} mode)\n")
-print("| what | ok/s | p50 ms | p99 ms | errors |")
-print("|---|---:|---:|---:|---:|")
+print("| what | ok/s | p50 ms | p99 ms | errors | proxy CPU µs/call | milestone-service CPU µs/call |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for label, r in by.items():
     if label.startswith("rss") or "throughput" not in r:
         continue
     print(f"| {label} | {r.get('throughput', 0):.0f} | {r.get('p50_ms', 0):.2f} | "
-          f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} |")
+          f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} | {r.get('proxy_cpu_us', '')} | "
+          f"{r.get('milestone_cpu_us', '')} |")
 for label, r in by.items():
     if "scrape_ms" in r:
         print(f"\n{label}: {r['scrape_ms']} ms for the whole /metrics, "
@@ -339,6 +425,9 @@ for c in (1, 8, 32, 128):
     n = by.get(f"nginx c={c}")
     if g and n and n.get("throughput"):
         print(f"| gateway/nginx c={c} | {g['throughput'] / n['throughput']:.2f} |")
+        if g.get("proxy_cpu_us") and n.get("proxy_cpu_us"):
+            print(f"| gateway/nginx CPU a call c={c} | "
+                  f"{g['proxy_cpu_us'] / n['proxy_cpu_us']:.2f} |")
 print("\n| service | RSS idle MiB | peak RSS under load MiB |\n|---|---:|---:|")
 for label, r in by.items():
     if label.startswith("rss "):

@@ -8,9 +8,19 @@
 // closed-loop client with N outstanding calls measures throughput and latency.
 //
 //   gateway_forward_bench [--seconds=5] [--concurrency=16] [--cq_threads=2]
+//
+// With --serve, one forwarder runs as a process of its own in front of
+// --upstream until SIGTERM: bench/run.sh --proxy sets it beside the gateway
+// and nginx, as what gRPC itself costs a forwarded call, with nothing else
+// done (no token, no authorisation, no metrics).
+//
+//   gateway_forward_bench --serve=127.0.0.1:7000 --upstream=127.0.0.1:50052
+//                         --variant=async|callback [--cq_threads=1]
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +39,11 @@
 ABSL_FLAG(int, seconds, 5, "Seconds per variant");
 ABSL_FLAG(int, concurrency, 16, "Outstanding client calls");
 ABSL_FLAG(int, cq_threads, 2, "Completion-queue threads of the async forwarder");
+ABSL_FLAG(std::string, serve, "", "Run one forwarder on this address until SIGTERM");
+ABSL_FLAG(std::string, upstream, "", "With --serve: where calls go");
+ABSL_FLAG(std::string, variant, "async", "With --serve: async or callback");
+ABSL_FLAG(bool, reflection, false, "With --serve: also reflection (a sync service)");
+ABSL_FLAG(bool, health, false, "With --serve: also gRPC's default health service (a callback one)");
 
 namespace {
 
@@ -47,10 +62,11 @@ class Backend final : public v1::PlanService::CallbackService {
   }
 };
 
-std::unique_ptr<grpc::Server> StartServer(std::function<void(grpc::ServerBuilder&)> add,
-                                          int* port) {
+std::unique_ptr<grpc::Server> StartServer(std::function<void(grpc::ServerBuilder&)> add, int* port,
+                                          const std::string& address = "127.0.0.1:0") {
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
   add(builder);
   return builder.BuildAndStart();
 }
@@ -264,8 +280,57 @@ void Print(const char* name, const Result& r) {
 
 }  // namespace
 
+// --serve: one forwarder as a process, until SIGTERM or SIGINT.
+int Serve(const std::string& address, const std::string& upstream_address,
+          const std::string& variant) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto upstream = grpc::CreateChannel(upstream_address, grpc::InsecureChannelCredentials());
+  grpc::EnableDefaultHealthCheckService(absl::GetFlag(FLAGS_health));
+  if (absl::GetFlag(FLAGS_reflection)) {
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  }
+  int port = 0;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<AsyncForwarder> async;
+  std::unique_ptr<CallbackForwarder> callback;
+  if (variant == "async") {
+    async = std::make_unique<AsyncForwarder>(upstream, absl::GetFlag(FLAGS_cq_threads));
+    server = StartServer([&](grpc::ServerBuilder& b) { async->Add(b); }, &port, address);
+    if (server) {
+      async->Run();
+    }
+  } else if (variant == "callback") {
+    callback = std::make_unique<CallbackForwarder>(upstream);
+    server = StartServer(
+        [&](grpc::ServerBuilder& b) { b.RegisterCallbackGenericService(callback.get()); }, &port,
+        address);
+  } else {
+    std::fprintf(stderr, "--variant: must be async or callback, got '%s'\n", variant.c_str());
+    return 2;
+  }
+  if (!server || port == 0) {
+    std::fprintf(stderr, "cannot listen on %s\n", address.c_str());
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&signals, &signal);
+  server->Shutdown(std::chrono::system_clock::now());
+  if (async) {
+    async->Stop();
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (!absl::GetFlag(FLAGS_serve).empty()) {
+    return Serve(absl::GetFlag(FLAGS_serve), absl::GetFlag(FLAGS_upstream),
+                 absl::GetFlag(FLAGS_variant));
+  }
   int seconds = absl::GetFlag(FLAGS_seconds);
   int concurrency = absl::GetFlag(FLAGS_concurrency);
 
