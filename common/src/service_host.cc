@@ -1,15 +1,19 @@
 #include "gt/service_host.h"
 
+#include <grpcpp/ext/health_check_service_server_builder_option.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <malloc.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "gt/async_health.h"
+#include "gt/cq_tag.h"
 #include "gt/log.h"
 
 namespace gt {
@@ -30,13 +34,11 @@ void ServiceHost::AddCollectable(std::weak_ptr<prometheus::Collectable> collecta
 
 void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
 
-void ServiceHost::AddGenericService(grpc::AsyncGenericService* service) { generic_ = service; }
-
-std::unique_ptr<grpc::ServerCompletionQueue> ServiceHost::AddCompletionQueue() {
-  if (!builder_) {
-    builder_ = std::make_unique<grpc::ServerBuilder>();
-  }
-  return builder_->AddCompletionQueue();
+void ServiceHost::ServeAsync(int queues, std::function<void(grpc::ServerCompletionQueue*)> serve,
+                             std::function<void()> quiesce) {
+  async_queues_ = std::max(1, queues);
+  serve_async_ = std::move(serve);
+  quiesce_async_ = std::move(quiesce);
 }
 
 absl::Status ServiceHost::Start() {
@@ -62,8 +64,16 @@ absl::Status ServiceHost::Start() {
   for (grpc::Service* service : services_) {
     builder.RegisterService(service);
   }
-  if (generic_ != nullptr) {
-    builder.RegisterAsyncGenericService(generic_);
+  AsyncHealthService* async_health = nullptr;
+  if (async_queues_ > 0) {
+    // The server owns it once built.
+    async_health = new AsyncHealthService();
+    builder.RegisterService(async_health->service());
+    builder.SetOption(std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(
+        std::unique_ptr<grpc::HealthCheckServiceInterface>(async_health)));
+    for (int i = 0; i < async_queues_; ++i) {
+      queues_.push_back(builder.AddCompletionQueue());
+    }
   }
   grpc_metrics_.PreRegister(options_.services);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
@@ -93,6 +103,17 @@ absl::Status ServiceHost::Start() {
   if (!server_ || grpc_port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options_.bind_address,
                                                ":", options_.grpc_port, " (is the port in use?)"));
+  }
+  for (auto& queue : queues_) {
+    async_health->Serve(queue.get());
+    serve_async_(queue.get());
+    queue_threads_.emplace_back([cq = queue.get()] {
+      void* tag;
+      bool ok;
+      while (cq->Next(&tag, &ok)) {
+        static_cast<CqTag*>(tag)->Proceed(ok);
+      }
+    });
   }
   // Start NOT_SERVING until readiness says otherwise. "liveness" says only
   // that the process answers: a database outage must make the service
@@ -181,6 +202,17 @@ void ServiceHost::Shutdown() {
     hook();
   }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  // Every call is over now; what the queues still hold are the requests
+  // posted for calls that will never come.
+  if (quiesce_async_) {
+    quiesce_async_();
+  }
+  for (auto& queue : queues_) {
+    queue->Shutdown();
+  }
+  for (std::thread& thread : queue_threads_) {
+    thread.join();
+  }
   shut_down_ = true;
 }
 

@@ -7,7 +7,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "goldenthread/v1/plan.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gt/test_http.h"
@@ -53,9 +56,23 @@ HostOptions TestOptions(std::atomic<bool>& ready) {
   return options;
 }
 
-TEST(ServiceHost, HealthFollowsReadiness) {
+// Health as every service has it (gRPC's default service), and as a host
+// serving async calls on its own queues has it (gt::AsyncHealthService).
+class HostHealth : public ::testing::TestWithParam<bool> {
+ protected:
+  void Prepare(ServiceHost& host) {
+    if (GetParam()) {
+      host.ServeAsync(1, [](grpc::ServerCompletionQueue*) {});
+    }
+  }
+};
+INSTANTIATE_TEST_SUITE_P(DefaultAndAsync, HostHealth, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Async" : "Default"; });
+
+TEST_P(HostHealth, FollowsReadiness) {
   std::atomic<bool> ready{false};
   ServiceHost host(TestOptions(ready));
+  Prepare(host);
   ASSERT_TRUE(host.Start().ok());
   EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::NOT_SERVING; }));
   ready = true;
@@ -138,15 +155,89 @@ TEST(ServiceHost, TakenPortIsAClearError) {
   EXPECT_NE(status.message().find("/metrics"), std::string::npos) << status;
 }
 
-TEST(ServiceHost, ShutdownTurnsHealthNotServingBeforeStopping) {
+TEST_P(HostHealth, ShutdownTurnsItNotServingBeforeStopping) {
   std::atomic<bool> ready{true};
   HostOptions options = TestOptions(ready);
   options.shutdown_delay = absl::Milliseconds(600);
   ServiceHost host(options);
+  Prepare(host);
   ASSERT_TRUE(host.Start().ok());
   ASSERT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::SERVING; }));
   std::thread stopper([&] { host.Shutdown(); });
   EXPECT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::NOT_SERVING; }));
+  stopper.join();
+  host.Wait();
+}
+
+TEST_P(HostHealth, WatchersHearEveryChangeAndUnknownNamesAreSaidSo) {
+  std::atomic<bool> ready{false};
+  ServiceHost host(TestOptions(ready));
+  Prepare(host);
+  ASSERT_TRUE(host.Start().ok());
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", host.grpc_port()), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(20)));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("goldenthread.v1.PlanService");
+  auto watch = stub->Watch(&context, request);
+  HealthCheckResponse heard;
+  ASSERT_TRUE(watch->Read(&heard));
+  EXPECT_EQ(heard.status(), HealthCheckResponse::NOT_SERVING);
+  ready = true;
+  ASSERT_TRUE(watch->Read(&heard));
+  EXPECT_EQ(heard.status(), HealthCheckResponse::SERVING);
+  ready = false;
+  ASSERT_TRUE(watch->Read(&heard));
+  EXPECT_EQ(heard.status(), HealthCheckResponse::NOT_SERVING);
+  context.TryCancel();
+  EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  grpc::ClientContext unknown_context;
+  unknown_context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  request.set_service("no.Such");
+  auto unknown = stub->Watch(&unknown_context, request);
+  ASSERT_TRUE(unknown->Read(&heard));
+  EXPECT_EQ(heard.status(), HealthCheckResponse::SERVICE_UNKNOWN);
+  unknown_context.TryCancel();
+  unknown->Finish();
+  grpc::ClientContext check_context;
+  HealthCheckResponse checked;
+  EXPECT_EQ(stub->Check(&check_context, request, &checked).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// A health watch is meant to stay open; shutdown must not wait out its grace
+// period for one. The async service tells its watchers NOT_SERVING and then
+// ends their streams.
+TEST(ServiceHost, AsyncHealthWatchersHearTheShutdownAndDoNotHoldItUp) {
+  std::atomic<bool> ready{true};
+  HostOptions options = TestOptions(ready);
+  options.shutdown_grace = absl::Seconds(120);
+  ServiceHost host(options);
+  host.ServeAsync(1, [](grpc::ServerCompletionQueue*) {});
+  ASSERT_TRUE(host.Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return Check(host.grpc_port()) == HealthCheckResponse::SERVING; }));
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", host.grpc_port()), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  auto watch = stub->Watch(&context, request);
+  HealthCheckResponse heard;
+  ASSERT_TRUE(watch->Read(&heard));
+  EXPECT_EQ(heard.status(), HealthCheckResponse::SERVING);
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    host.Shutdown();
+    stopped = true;
+  });
+  ASSERT_TRUE(watch->Read(&heard));
+  EXPECT_EQ(heard.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(watch->Read(&heard));
+  grpc::Status ended = watch->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ended.error_message(), "the server is shutting down");
+  EXPECT_TRUE(WaitFor([&] { return stopped.load(); }));  // well within the 120 s grace
   stopper.join();
   host.Wait();
 }

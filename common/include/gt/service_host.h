@@ -60,10 +60,16 @@ class ServiceHost {
   void AddCollectable(std::weak_ptr<prometheus::Collectable> collectable);
 
   void AddService(grpc::Service* service);
-  // For the gateway's generic forwarding.
-  void AddGenericService(grpc::AsyncGenericService* service);
-  // Completion queues for async services; call before Start().
-  std::unique_ptr<grpc::ServerCompletionQueue> AddCompletionQueue();
+  // Async services (the gateway's forwarding; call before Start()): `queues`
+  // completion queues, each drained by a thread of its own that hands every
+  // event to its gt::CqTag. `serve` runs once per queue when the server has
+  // started, to post the first requests. Health is then served on those
+  // queues as well (gt::AsyncHealthService), so that no callback service
+  // starts the callback API's polling threads beside them. The queues end
+  // in Shutdown(), after the server and after `quiesce` (when given) has
+  // returned: it waits for work that may still post to them (an alarm).
+  void ServeAsync(int queues, std::function<void(grpc::ServerCompletionQueue*)> serve,
+                  std::function<void()> quiesce = nullptr);
   // Last chance to set builder options (e.g. resource quotas) before Start().
   void Configure(std::function<void(grpc::ServerBuilder&)> fn) { configure_ = std::move(fn); }
   // Run at shutdown, after health turns NOT_SERVING and before in-flight
@@ -92,11 +98,16 @@ class ServiceHost {
   std::shared_ptr<prometheus::Registry> registry_;
   GrpcServerMetrics grpc_metrics_;
   std::vector<grpc::Service*> services_;
-  grpc::AsyncGenericService* generic_ = nullptr;
+  int async_queues_ = 0;
+  std::function<void(grpc::ServerCompletionQueue*)> serve_async_;
+  std::function<void()> quiesce_async_;
   std::vector<std::weak_ptr<prometheus::Collectable>> collectables_;
   std::function<void(grpc::ServerBuilder&)> configure_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::ServerBuilder> builder_;
+  // Before server_: the server goes first.
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> queue_threads_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int grpc_port_ = 0;
