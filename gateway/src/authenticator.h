@@ -30,7 +30,7 @@ class Authenticator {
   Authenticator(TokenRepository& repository, GatewayMetrics& metrics, AuthOptions options)
       : repository_(repository), metrics_(metrics), options_(options) {}
 
-  // The non-blocking part, safe inside a callback reactor: parses the
+  // The non-blocking part, safe on a completion-queue thread: parses the
   // `authorization` value and answers from the cache. nullopt: the token must
   // be looked up with Verify(), which blocks; `presented` is then filled.
   std::optional<absl::StatusOr<Identity>> TryCached(absl::string_view authorization,

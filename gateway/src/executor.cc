@@ -40,10 +40,19 @@ void Executor::Work() {
     }
     std::function<void()> task = std::move(queue_.front());
     queue_.pop_front();
+    ++running_;
     lock.unlock();
     task();
     lock.lock();
+    if (--running_ == 0 && queue_.empty()) {
+      idle_.notify_all();
+    }
   }
+}
+
+void Executor::Drain() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_.wait(lock, [this] { return queue_.empty() && running_ == 0; });
 }
 
 }  // namespace gt::gateway

@@ -11,7 +11,7 @@
 
 namespace gt::gateway {
 
-// A fixed pool of threads for the blocking work that callback reactors must
+// A fixed pool of threads for the blocking work that completion-queue threads must
 // not do themselves (reading a token from the database on a cache miss).
 class Executor {
  public:
@@ -22,6 +22,10 @@ class Executor {
   // queueing without bound behind a slow database.
   bool Submit(std::function<void()> task);
 
+  // Waits until nothing is queued or running: at shutdown, before the
+  // completion queues that tasks hand their results to are shut.
+  void Drain();
+
  private:
   void Work();
 
@@ -30,6 +34,8 @@ class Executor {
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  std::condition_variable idle_;
   std::vector<std::thread> threads_;
 };
 

@@ -1,131 +1,207 @@
 #include "forwarder.h"
 
 #include <google/protobuf/message.h>
-#include <grpcpp/impl/codegen/server_callback_handlers.h>
+#include <grpcpp/alarm.h>
 #include <grpcpp/impl/rpc_service_method.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include <map>
 #include <memory>
-#include <mutex>
-#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "gt/cq_tag.h"
 #include "gt/identity.h"
 #include "gt/log.h"
 #include "gt/status.h"
 
 namespace gt::gateway {
 
-// One forwarded call. Lifetime: deleted in the server side's OnDone, which
-// comes after Finish; once the upstream call has started, Finish is only
-// called from the upstream's last reaction, so the upstream is done with
-// this object before it goes. Operations on the upstream started from this
-// side's reactions are covered by holds, so the upstream cannot end under
-// them. Reactions of the two sides run on different threads, hence mu_;
-// Finish is always the last thing a reaction does, as OnDone (and delete)
-// may follow at once on another thread.
-class ForwardCall final : public grpc::ServerGenericBidiReactor {
+// A forwarded service as gRPC sees it: its methods, each an async raw method
+// of its kind. grpc::Service offers AddMethod, MarkMethodRaw and the
+// RequestAsync* calls to subclasses for exactly this (the generated code
+// uses them); here they are driven by the descriptor instead of by codegen.
+class ForwardedService final : public grpc::Service {
  public:
-  ForwardCall(Forwarder& forwarder, grpc::CallbackServerContext* context, const MethodRule& rule,
-              const Backends::Backend& backend)
-      : f_(forwarder),
-        context_(context),
-        start_(absl::Now()),
-        rule_(&rule),
-        backend_(&backend),
-        upstream_(this) {
-    request_id_ = RequestIdFor(ClientHeader(*context_, kRequestIdHeader));
-    context_->AddInitialMetadata(kRequestIdHeader, request_id_);
-    PresentedToken presented;
-    auto cached =
-        f_.gate_.authenticator.TryCached(ClientHeader(*context_, "authorization"), &presented);
-    if (cached.has_value()) {
-      Authorise(*std::move(cached));
-      return;
-    }
-    bool queued = f_.executor_.Submit(
-        [this, presented] { Authorise(f_.gate_.authenticator.Verify(presented)); });
-    if (!queued) {
-      Reply(absl::UnavailableError("the gateway is overloaded; retry shortly"));
-    }
+  // Adds the method; its index.
+  int Add(const MethodRule& rule) {
+    // The rule (owned by the AccessPolicy, which outlives the server) keeps
+    // the path that RpcServiceMethod points to.
+    AddMethod(new grpc::internal::RpcServiceMethod(rule.path.c_str(),
+                                                   rule.method->server_streaming()
+                                                       ? grpc::internal::RpcMethod::SERVER_STREAMING
+                                                       : grpc::internal::RpcMethod::NORMAL_RPC,
+                                                   nullptr));
+    MarkMethodRaw(count_);
+    return count_++;
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      OnClientHalfClose();
-      return;
-    }
-    absl::Status checked = CheckRequest();
-    if (!checked.ok()) {
-      bool started;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        started = upstream_started_;
-        if (started) {
-          override_status_ = checked;
-        }
-      }
-      if (started) {
-        // A later message of a client stream: the upstream finishes the call
-        // (with override_status_) once cancelled.
-        upstream_context_.TryCancel();
-        upstream_.RemoveHold();
-        return;
-      }
-      Reply(checked);
-      return;
-    }
-    bool started;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      started = upstream_started_;
-    }
-    if (!rule_->streaming()) {
-      StartUnary();
-    } else if (!started) {
-      StartStream();
+  void Request(int index, bool streaming, grpc::ServerContext* context, grpc::ByteBuffer* request,
+               grpc::internal::ServerAsyncStreamingInterface* stream,
+               grpc::ServerCompletionQueue* cq, void* tag) {
+    if (streaming) {
+      RequestAsyncServerStreaming(index, context, request, stream, cq, cq, tag);
     } else {
-      upstream_.StartWrite(&request_);
+      RequestAsyncUnary(index, context, request, stream, cq, cq, tag);
     }
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (ok) {
-      upstream_.StartRead(&response_);
-    } else {
-      // The client went away mid-stream.
-      upstream_context_.TryCancel();
-    }
-    // Taken in OnUpstreamReadDone: the upstream call could not end while
-    // this side was still to ask it for the next message.
-    upstream_.RemoveHold();
-  }
-
-  void OnCancel() override { upstream_context_.TryCancel(); }
-
-  void OnDone() override {
-    if (stream_slot_) {
-      f_.gate_.limiter.ReleaseStream(LimiterKey(identity_));
-    }
-    delete this;
   }
 
  private:
-  // The client side of a streaming upstream call.
-  class Upstream final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
-   public:
-    explicit Upstream(ForwardCall* call) : call_(call) {}
-    void OnWriteDone(bool ok) override { call_->OnUpstreamWriteDone(ok); }
-    void OnReadDone(bool ok) override { call_->OnUpstreamReadDone(ok); }
-    void OnDone(const grpc::Status& status) override { call_->OnUpstreamDone(status); }
+  int count_ = 0;
+};
 
-   private:
-    ForwardCall* call_;
-  };
+// One forwarded call, unary or server-streaming, from its request to its
+// end. Every event of the call comes to the thread of its completion queue
+// (the token look-up on a cache miss too: the executor hands it back with
+// an alarm), so its state needs no lock. It counts the operations it has
+// started and not yet seen complete, and deletes itself when none is left;
+// the "done" notification, outstanding from the call's arrival to its very
+// end, keeps that count above zero until then.
+class ForwardCall final {
+ public:
+  ForwardCall(Forwarder& forwarder, const Forwarder::Method& method,
+              grpc::ServerCompletionQueue* cq)
+      : f_(forwarder), method_(method), cq_(cq), streaming_(method.rule->streaming()) {
+    // Before the request: the tag of a call that never arrives never comes.
+    context_.AsyncNotifyWhenDone(&done_);
+    method_.service->Request(
+        method_.index, streaming_, &context_, &request_,
+        streaming_ ? static_cast<grpc::internal::ServerAsyncStreamingInterface*>(&stream_writer_)
+                   : &unary_responder_,
+        cq_, &arrived_);
+  }
+
+ private:
+  // --- the events --------------------------------------------------------
+  void Arrived(bool ok) {
+    if (!ok) {  // the server is shutting down; nothing else was started
+      delete this;
+      return;
+    }
+    new ForwardCall(f_, method_, cq_);  // the next call of this method
+    pending_ = 1;                       // done_
+    start_ = absl::Now();
+    request_id_ = RequestIdFor(ClientHeader(context_, kRequestIdHeader));
+    context_.AddInitialMetadata(kRequestIdHeader, request_id_);
+    PresentedToken presented;
+    auto cached =
+        f_.gate_.authenticator.TryCached(ClientHeader(context_, "authorization"), &presented);
+    if (cached.has_value()) {
+      Authorise(*std::move(cached));
+    } else {
+      ++pending_;  // authorised_
+      bool queued = f_.executor_.Submit([this, presented] {
+        verified_ = f_.gate_.authenticator.Verify(presented);
+        alarm_.Set(cq_, gpr_time_0(GPR_CLOCK_REALTIME), &authorised_);
+      });
+      if (!queued) {
+        --pending_;
+        Reply(absl::UnavailableError("the gateway is overloaded; retry shortly"));
+      }
+    }
+    Settle();
+  }
+
+  void Authorised(bool) {
+    --pending_;
+    Authorise(std::move(verified_));
+    Settle();
+  }
+
+  // The client's side is over: answered, cancelled, or past its deadline.
+  void Done(bool) {
+    --pending_;
+    if (context_.IsCancelled() && upstream_started_ && !upstream_over_) {
+      upstream_context_.TryCancel();
+    }
+    Settle();
+  }
+
+  void UnaryUpstreamDone(bool) {
+    --pending_;
+    upstream_over_ = true;
+    grpc::Status status = Conclude(upstream_status_);
+    ++pending_;  // finished_
+    if (status.ok()) {
+      unary_responder_.Finish(response_, status, &finished_);
+    } else {
+      unary_responder_.FinishWithError(status, &finished_);
+    }
+    Settle();
+  }
+
+  void StreamStarted(bool ok) {
+    --pending_;
+    if (!ok) {
+      upstream_ended_ = true;
+    } else {
+      pending_ += 2;  // stream_written_, stream_read_
+      upstream_writing_ = true;
+      upstream_stream_->WriteLast(request_, grpc::WriteOptions(), &stream_written_);
+      upstream_stream_->Read(&response_, &stream_read_);
+    }
+    MaybeFinishUpstream();
+    Settle();
+  }
+
+  void StreamWritten(bool) {
+    --pending_;
+    upstream_writing_ = false;
+    MaybeFinishUpstream();
+    Settle();
+  }
+
+  void StreamRead(bool ok) {
+    --pending_;
+    if (ok) {
+      ++pending_;  // client_written_
+      stream_writer_.Write(response_, &client_written_);
+    } else {
+      upstream_ended_ = true;  // its status follows from Finish
+      MaybeFinishUpstream();
+    }
+    Settle();
+  }
+
+  void ClientWritten(bool ok) {
+    --pending_;
+    if (ok) {
+      ++pending_;  // stream_read_
+      upstream_stream_->Read(&response_, &stream_read_);
+    } else {
+      // The client went away mid-stream.
+      upstream_context_.TryCancel();
+      upstream_ended_ = true;
+      MaybeFinishUpstream();
+    }
+    Settle();
+  }
+
+  void StreamFinished(bool) {
+    --pending_;
+    upstream_over_ = true;
+    grpc::Status status = Conclude(upstream_status_);
+    ++pending_;  // finished_
+    stream_writer_.Finish(status, &finished_);
+    Settle();
+  }
+
+  void Finished(bool) {
+    --pending_;
+    Settle();
+  }
+
+  // --- the steps ---------------------------------------------------------
+  void Settle() {
+    if (pending_ == 0) {
+      if (stream_slot_) {
+        f_.gate_.limiter.ReleaseStream(LimiterKey(identity_));
+      }
+      delete this;
+    }
+  }
 
   void Authorise(absl::StatusOr<Identity> identity) {
     if (!identity.ok()) {
@@ -135,13 +211,18 @@ class ForwardCall final : public grpc::ServerGenericBidiReactor {
     identity_ = *std::move(identity);
     authenticated_ = true;
     absl::Duration retry_after;
-    absl::Status admitted =
-        Admit(identity_, *rule_, f_.gate_.limiter, f_.gate_.metrics, absl::Now(), &retry_after);
+    absl::Status admitted = Admit(identity_, *method_.rule, f_.gate_.limiter, f_.gate_.metrics,
+                                  absl::Now(), &retry_after);
     if (!admitted.ok()) {
       Reply(admitted, retry_after);
       return;
     }
-    if (rule_->streaming()) {
+    absl::Status checked = CheckRequest();
+    if (!checked.ok()) {
+      Reply(checked);
+      return;
+    }
+    if (streaming_) {
       if (!f_.gate_.limiter.AcquireStream(LimiterKey(identity_))) {
         f_.gate_.metrics.CountRejection(GatewayMetrics::Rejection::kTooManyStreams);
         Reply(absl::ResourceExhaustedError(
@@ -151,25 +232,23 @@ class ForwardCall final : public grpc::ServerGenericBidiReactor {
       }
       stream_slot_ = true;
     }
-    StartRead(&request_);
+    StartUpstream();
   }
 
-  // Parses the message just read (the bytes stay as they are) and checks
-  // every resource name in it against the token's organisation.
+  // Parses the request (the bytes stay as they are) and checks every
+  // resource name in it against the token's organisation.
   absl::Status CheckRequest() {
-    if (message_ == nullptr) {
-      message_.reset(google::protobuf::MessageFactory::generated_factory()
-                         ->GetPrototype(rule_->method->input_type())
-                         ->New());
-    }
-    message_->Clear();
+    std::unique_ptr<google::protobuf::Message> message(
+        google::protobuf::MessageFactory::generated_factory()
+            ->GetPrototype(method_.rule->method->input_type())
+            ->New());
     grpc::ProtoBufferReader reader(&request_);
-    if (!message_->ParseFromZeroCopyStream(&reader)) {
+    if (!message->ParseFromZeroCopyStream(&reader)) {
       f_.gate_.metrics.CountRejection(GatewayMetrics::Rejection::kBadRequest);
-      return absl::InvalidArgumentError(
-          absl::StrCat("the request is not a valid ", rule_->method->input_type()->full_name()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the request is not a valid ", method_.rule->method->input_type()->full_name()));
     }
-    absl::Status status = CheckOrganisation(*message_, identity_.organisation);
+    absl::Status status = CheckOrganisation(*message, identity_.organisation);
     if (!status.ok()) {
       f_.gate_.metrics.CountRejection(absl::IsNotFound(status)
                                           ? GatewayMetrics::Rejection::kOrganisation
@@ -178,33 +257,13 @@ class ForwardCall final : public grpc::ServerGenericBidiReactor {
     return status;
   }
 
-  void OnClientHalfClose() {
-    bool started;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      started = upstream_started_;
-    }
-    if (started) {
-      upstream_.StartWritesDone();
-      upstream_.RemoveHold();
-    } else if (context_->IsCancelled()) {
-      Reply(absl::CancelledError("the client cancelled the call"));
-    } else if (rule_->method->client_streaming()) {
-      StartStream(/*first_message=*/false);
-    } else {
-      f_.gate_.metrics.CountRejection(GatewayMetrics::Rejection::kBadRequest);
-      Reply(absl::InvalidArgumentError("the call carried no request message"));
-    }
-  }
-
-  void PrepareUpstreamContext() {
-    absl::Time client_deadline =
-        context_->deadline() == std::chrono::system_clock::time_point::max()
-            ? absl::InfiniteFuture()
-            : absl::FromChrono(context_->deadline());
+  void StartUpstream() {
+    absl::Time client_deadline = context_.deadline() == std::chrono::system_clock::time_point::max()
+                                     ? absl::InfiniteFuture()
+                                     : absl::FromChrono(context_.deadline());
     upstream_context_.set_deadline(absl::ToChronoTime(
-        UpstreamDeadline(f_.gate_.deadlines, client_deadline, rule_->streaming(), absl::Now())));
-    for (const auto& [key, value] : context_->client_metadata()) {
+        UpstreamDeadline(f_.gate_.deadlines, client_deadline, streaming_, absl::Now())));
+    for (const auto& [key, value] : context_.client_metadata()) {
       absl::string_view k(key.data(), key.size());
       if (IsForwardedMetadata(k)) {
         upstream_context_.AddMetadata(std::string(k), std::string(value.data(), value.size()));
@@ -215,200 +274,193 @@ class ForwardCall final : public grpc::ServerGenericBidiReactor {
     upstream_context_.AddMetadata(kSubjectHeader, identity_.subject);
     upstream_context_.AddMetadata(kRequestIdHeader, request_id_);
     upstream_start_ = absl::Now();
-  }
-
-  void StartUnary() {
-    PrepareUpstreamContext();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      upstream_started_ = true;
-    }
-    backend_->stub().UnaryCall(&upstream_context_, rule_->path, grpc::StubOptions(), &request_,
-                               &response_, [this](const grpc::Status& status) {
-                                 grpc::Status final_status = Conclude(status);
-                                 if (final_status.ok()) {
-                                   StartWriteAndFinish(&response_, grpc::WriteOptions(),
-                                                       final_status);
-                                 } else {
-                                   Finish(final_status);
-                                 }
-                               });
-  }
-
-  void StartStream(bool first_message = true) {
-    PrepareUpstreamContext();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      upstream_started_ = true;
-    }
-    backend_->stub().PrepareBidiStreamingCall(&upstream_context_, rule_->path, grpc::StubOptions(),
-                                              &upstream_);
-    bool client_streaming = rule_->method->client_streaming();
-    if (!first_message) {
-      upstream_.StartWritesDone();
-    } else if (client_streaming) {
-      // More client messages may come: keep the upstream open for writes
-      // started from this side's reactions until the client half-closes.
-      upstream_.AddHold();
-      upstream_.StartWrite(&request_);
+    upstream_started_ = true;
+    grpc::GenericStub& stub = method_.backend->stub();
+    ++pending_;  // unary_upstream_done_ or stream_started_
+    if (!streaming_) {
+      upstream_unary_ =
+          stub.PrepareUnaryCall(&upstream_context_, method_.rule->path, request_, cq_);
+      upstream_unary_->StartCall();
+      upstream_unary_->Finish(&response_, &upstream_status_, &unary_upstream_done_);
     } else {
-      upstream_.StartWriteLast(&request_, grpc::WriteOptions());
-    }
-    upstream_.StartRead(&response_);
-    upstream_.StartCall();
-  }
-
-  void OnUpstreamWriteDone(bool ok) {
-    if (!rule_->method->client_streaming()) {
-      return;
-    }
-    if (ok) {
-      StartRead(&request_);
-    } else {
-      // The upstream call is over; its OnDone brings the status.
-      upstream_.RemoveHold();
+      upstream_stream_ = stub.PrepareCall(&upstream_context_, method_.rule->path, cq_);
+      upstream_stream_->StartCall(&stream_started_);
     }
   }
 
-  void OnUpstreamReadDone(bool ok) {
-    if (!ok) {
-      return;  // end of the upstream stream; OnUpstreamDone follows
+  // The upstream stream's status, once it has ended and no write to it is
+  // outstanding.
+  void MaybeFinishUpstream() {
+    if (upstream_ended_ && !upstream_writing_ && !upstream_finishing_) {
+      upstream_finishing_ = true;
+      ++pending_;  // stream_finished_
+      upstream_stream_->Finish(&upstream_status_, &stream_finished_);
     }
-    // The next upstream read is started from this side's OnWriteDone, which
-    // is not a reaction of the upstream call: hold it open until then.
-    upstream_.AddHold();
-    StartWrite(&response_);
   }
-
-  void OnUpstreamDone(const grpc::Status& status) { Finish(Conclude(status)); }
 
   // The upstream call is over: metrics, trailers, log; the status to send.
   grpc::Status Conclude(const grpc::Status& upstream_status) {
     absl::Duration upstream_latency = absl::Now() - upstream_start_;
-    f_.gate_.metrics.ObserveUpstream(backend_->name, absl::ToDoubleSeconds(upstream_latency));
+    f_.gate_.metrics.ObserveUpstream(method_.backend->name,
+                                     absl::ToDoubleSeconds(upstream_latency));
     for (const auto& [key, value] : upstream_context_.GetServerTrailingMetadata()) {
       absl::string_view k(key.data(), key.size());
       if (!absl::StartsWith(k, "grpc-") && !absl::StartsWith(k, ":")) {
-        context_->AddTrailingMetadata(std::string(k), std::string(value.data(), value.size()));
+        context_.AddTrailingMetadata(std::string(k), std::string(value.data(), value.size()));
       }
     }
     grpc::Status final_status = upstream_status;
     if (upstream_status.error_code() == grpc::StatusCode::UNAVAILABLE &&
         IsTransportFailure(upstream_status.error_message())) {
-      LogError("upstream unreachable", {{"backend", backend_->name},
+      LogError("upstream unreachable", {{"backend", method_.backend->name},
                                         {"request_id", request_id_},
                                         {"error", upstream_status.error_message()}});
-      final_status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                  absl::StrCat(backend_->name, " is unavailable; retry shortly"));
+      final_status =
+          grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                       absl::StrCat(method_.backend->name, " is unavailable; retry shortly"));
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (override_status_) {
-        final_status = ToGrpcStatus(*override_status_);
-      }
-    }
-    LogCall({rule_->path.substr(1), request_id_, &identity_, backend_->name,
+    LogCall({method_.rule->path.substr(1), request_id_, &identity_, method_.backend->name,
              final_status.error_code(), absl::Now() - start_, upstream_latency});
     return final_status;
   }
 
-  // Answers without (or before) forwarding.
+  // Answers without forwarding.
   void Reply(const absl::Status& status, absl::Duration retry_after = absl::ZeroDuration()) {
     if (retry_after > absl::ZeroDuration()) {
-      context_->AddTrailingMetadata(kRetryAfterHeader,
-                                    absl::StrCat(absl::ToInt64Milliseconds(retry_after)));
+      context_.AddTrailingMetadata(kRetryAfterHeader,
+                                   absl::StrCat(absl::ToInt64Milliseconds(retry_after)));
     }
     grpc::Status out = ToGrpcStatus(status);
-    LogCall({rule_->path.substr(1), request_id_, authenticated_ ? &identity_ : nullptr, "",
+    LogCall({method_.rule->path.substr(1), request_id_, authenticated_ ? &identity_ : nullptr, "",
              out.error_code(), absl::Now() - start_, absl::ZeroDuration()});
-    Finish(out);
+    ++pending_;  // finished_
+    if (streaming_) {
+      stream_writer_.Finish(out, &finished_);
+    } else {
+      unary_responder_.FinishWithError(out, &finished_);
+    }
   }
 
   Forwarder& f_;
-  grpc::CallbackServerContext* context_;
-  const absl::Time start_;
-  const MethodRule* const rule_;
-  const Backends::Backend* const backend_;
+  const Forwarder::Method method_;
+  grpc::ServerCompletionQueue* const cq_;
+  const bool streaming_;
+
+  grpc::ServerContext context_;
+  grpc::ByteBuffer request_;
+  grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> unary_responder_{&context_};
+  grpc::ServerAsyncWriter<grpc::ByteBuffer> stream_writer_{&context_};
+
+  absl::Time start_;
   std::string request_id_;
+  absl::StatusOr<Identity> verified_;  // from the executor, on a cache miss
+  grpc::Alarm alarm_;
   Identity identity_;
   bool authenticated_ = false;
   bool stream_slot_ = false;
-  std::unique_ptr<google::protobuf::Message> message_;
-  grpc::ByteBuffer request_;
-  grpc::ByteBuffer response_;
+
   grpc::ClientContext upstream_context_;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> upstream_unary_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> upstream_stream_;
+  grpc::ByteBuffer response_;
+  grpc::Status upstream_status_;
   absl::Time upstream_start_;
-  Upstream upstream_;
+  bool upstream_started_ = false;
+  bool upstream_over_ = false;
+  bool upstream_writing_ = false;
+  bool upstream_ended_ = false;
+  bool upstream_finishing_ = false;
 
-  std::mutex mu_;
-  bool upstream_started_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<absl::Status> override_status_ ABSL_GUARDED_BY(mu_);
+  int pending_ = 0;
+  MemberTag<ForwardCall> arrived_{this, &ForwardCall::Arrived};
+  MemberTag<ForwardCall> authorised_{this, &ForwardCall::Authorised};
+  MemberTag<ForwardCall> done_{this, &ForwardCall::Done};
+  MemberTag<ForwardCall> unary_upstream_done_{this, &ForwardCall::UnaryUpstreamDone};
+  MemberTag<ForwardCall> stream_started_{this, &ForwardCall::StreamStarted};
+  MemberTag<ForwardCall> stream_written_{this, &ForwardCall::StreamWritten};
+  MemberTag<ForwardCall> stream_read_{this, &ForwardCall::StreamRead};
+  MemberTag<ForwardCall> client_written_{this, &ForwardCall::ClientWritten};
+  MemberTag<ForwardCall> stream_finished_{this, &ForwardCall::StreamFinished};
+  MemberTag<ForwardCall> finished_{this, &ForwardCall::Finished};
 };
 
-// A forwarded service as gRPC sees it: its methods, each a raw callback
-// stream handled by a ForwardCall. grpc::Service offers AddMethod and
-// MarkMethodRawCallback to subclasses for exactly this (the generated code
-// uses them); here they are driven by the descriptor instead of by codegen.
-class ForwardedService final : public grpc::Service {
+// A call to a method none of the services has. What gRPC itself answers for
+// a method it does not serve, before any authentication, as gRPC would: the
+// API is public, so saying which methods exist reveals nothing.
+class UnknownCall final {
  public:
-  ForwardedService(Forwarder& forwarder, const std::vector<const MethodRule*>& rules,
-                   const Backends::Backend& backend) {
-    int index = 0;
-    for (const MethodRule* rule : rules) {
-      // The rule (owned by the AccessPolicy, which outlives the server) keeps
-      // the path that RpcServiceMethod points to.
-      AddMethod(new grpc::internal::RpcServiceMethod(
-          rule->path.c_str(), grpc::internal::RpcMethod::BIDI_STREAMING, nullptr));
-      MarkMethodRawCallback(
-          index++, new grpc::internal::CallbackBidiHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-                       [&forwarder, rule, &backend](grpc::CallbackServerContext* context) {
-                         return forwarder.Forward(context, *rule, backend);
-                       }));
-    }
+  UnknownCall(Forwarder& forwarder, grpc::ServerCompletionQueue* cq) : f_(forwarder), cq_(cq) {
+    f_.unknown_methods_.RequestCall(&context_, &stream_, cq_, cq_, &arrived_);
   }
+
+ private:
+  void Arrived(bool ok) {
+    if (!ok) {
+      delete this;
+      return;
+    }
+    new UnknownCall(f_, cq_);
+    std::string request_id = RequestIdFor(ClientHeader(context_, kRequestIdHeader));
+    absl::string_view method = context_.method();
+    absl::ConsumePrefix(&method, "/");
+    LogCall({method, request_id, nullptr, "", grpc::StatusCode::UNIMPLEMENTED, absl::ZeroDuration(),
+             absl::ZeroDuration()});
+    stream_.Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                absl::StrCat("unknown method ", context_.method(),
+                                             " (see protos/goldenthread/v1)")),
+                   &finished_);
+  }
+  void Finished(bool) { delete this; }
+
+  Forwarder& f_;
+  grpc::ServerCompletionQueue* const cq_;
+  grpc::GenericServerContext context_;
+  grpc::GenericServerAsyncReaderWriter stream_{&context_};
+  MemberTag<UnknownCall> arrived_{this, &UnknownCall::Arrived};
+  MemberTag<UnknownCall> finished_{this, &UnknownCall::Finished};
 };
 
-std::vector<std::unique_ptr<grpc::Service>> Forwarder::Services() {
+Forwarder::Forwarder(Gate gate, const Backends& backends, Executor& executor)
+    : gate_(gate), backends_(backends), executor_(executor) {}
+
+Forwarder::~Forwarder() = default;
+
+absl::StatusOr<std::vector<grpc::Service*>> Forwarder::Services() {
   std::map<std::string, std::vector<const MethodRule*>> by_service;
   for (const auto& [path, rule] : gate_.policy.rules()) {
     by_service[rule.method->service()->full_name()].push_back(&rule);
   }
-  std::vector<std::unique_ptr<grpc::Service>> services;
-  for (const auto& [service, rules] : by_service) {
-    const Backends::Backend* backend = backends_.ForService(service);
-    if (backend != nullptr) {
-      services.push_back(std::make_unique<ForwardedService>(*this, rules, *backend));
+  std::vector<grpc::Service*> services;
+  for (const auto& [name, rules] : by_service) {
+    const Backends::Backend* backend = backends_.ForService(name);
+    if (backend == nullptr) {
+      continue;
     }
+    services_.push_back(std::make_unique<ForwardedService>());
+    for (const MethodRule* rule : rules) {
+      if (rule->method->client_streaming()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(rule->path,
+                         " is client-streaming; the gateway forwards unary and "
+                         "server-streaming methods only"));
+      }
+      methods_.push_back({services_.back().get(), services_.back()->Add(*rule), rule, backend});
+    }
+    services.push_back(services_.back().get());
   }
   return services;
 }
 
-grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Forwarder::Forward(
-    grpc::CallbackServerContext* context, const MethodRule& rule,
-    const Backends::Backend& backend) {
-  return new ForwardCall(*this, context, rule, backend);
-}
-
-grpc::ServerGenericBidiReactor* Forwarder::UnknownMethods::CreateReactor(
-    grpc::GenericCallbackServerContext* context) {
-  // What gRPC itself answers for a method it does not serve, before any
-  // authentication, as gRPC would: the API is public, so saying which methods
-  // exist reveals nothing.
-  class Reactor final : public grpc::ServerGenericBidiReactor {
-   public:
-    explicit Reactor(grpc::GenericCallbackServerContext* context) {
-      std::string request_id = RequestIdFor(ClientHeader(*context, kRequestIdHeader));
-      absl::string_view method = context->method();
-      absl::ConsumePrefix(&method, "/");
-      LogCall({method, request_id, nullptr, "", grpc::StatusCode::UNIMPLEMENTED,
-               absl::ZeroDuration(), absl::ZeroDuration()});
-      Finish(grpc::Status(
-          grpc::StatusCode::UNIMPLEMENTED,
-          absl::StrCat("unknown method ", context->method(), " (see protos/goldenthread/v1)")));
+void Forwarder::Serve(grpc::ServerCompletionQueue* cq) {
+  // A few requests in waiting for each method: calls that arrive together
+  // need not wait for the one before them to be taken up.
+  constexpr int kWaiting = 4;
+  for (const Method& method : methods_) {
+    for (int i = 0; i < kWaiting; ++i) {
+      new ForwardCall(*this, method, cq);
     }
-    void OnDone() override { delete this; }
-  };
-  return new Reactor(context);
+  }
+  new UnknownCall(*this, cq);
 }
 
 }  // namespace gt::gateway

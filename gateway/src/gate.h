@@ -16,7 +16,7 @@
 namespace gt::gateway {
 
 // What every call through the gateway passes, whichever way it is served:
-// the forwarder (callback reactors, which must not block) and TokenService
+// the forwarder (completion-queue threads, which must not block) and TokenService
 // (sync handlers, which may).
 struct Gate {
   const AccessPolicy& policy;

@@ -45,13 +45,18 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Attach(const GatewayOptions& o
   g->token_service_ = std::make_unique<TokenGrpcService>(gate, *g->manager_);
   g->forwarder_ = std::make_unique<Forwarder>(gate, *g->backends_, *g->executor_);
   host.AddService(g->token_service_.get());
-  g->forwarded_services_ = g->forwarder_->Services();
-  for (const auto& service : g->forwarded_services_) {
-    host.AddService(service.get());
+  GT_ASSIGN_OR_RETURN(std::vector<grpc::Service*> forwarded, g->forwarder_->Services());
+  for (grpc::Service* service : forwarded) {
+    host.AddService(service);
   }
-  grpc::CallbackGenericService* unknown = g->forwarder_->unknown_methods();
+  grpc::AsyncGenericService* unknown = g->forwarder_->unknown_methods();
   host.Configure(
-      [unknown](grpc::ServerBuilder& builder) { builder.RegisterCallbackGenericService(unknown); });
+      [unknown](grpc::ServerBuilder& builder) { builder.RegisterAsyncGenericService(unknown); });
+  Forwarder* forwarder = g->forwarder_.get();
+  Executor* executor = g->executor_.get();
+  host.ServeAsync(
+      options.io_threads, [forwarder](grpc::ServerCompletionQueue* cq) { forwarder->Serve(cq); },
+      [executor] { executor->Drain(); });
   return g;
 }
 

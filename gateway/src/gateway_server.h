@@ -36,6 +36,11 @@ struct GatewayOptions {
   AuthOptions auth;
   // Threads for token look-ups that miss the cache.
   int auth_threads = 4;
+  // Threads that serve the forwarded calls, each draining a completion
+  // queue of its own. One is an event loop, as an nginx worker is; more
+  // take turns polling (a hand-off each time), for more than a core's worth
+  // of calls.
+  int io_threads = 1;
 };
 
 // The whole gateway over a database pool, attached to a ServiceHost (which
@@ -63,7 +68,6 @@ class Gateway {
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<TokenGrpcService> token_service_;
   std::unique_ptr<Forwarder> forwarder_;
-  std::vector<std::unique_ptr<grpc::Service>> forwarded_services_;
 };
 
 // Server credentials from PEM files (certificate chain and private key);

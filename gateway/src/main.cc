@@ -60,6 +60,9 @@ ABSL_FLAG(std::string, tls_key_file, gt::EnvOr("GT_TLS_KEY_FILE", ""),
 ABSL_FLAG(int, upstream_connections, gt::EnvIntOr("GT_UPSTREAM_CONNECTIONS", 4),
           "Connections to each backend, calls spread over them in turn (behind a Kubernetes "
           "Service each may reach another pod)");
+ABSL_FLAG(int, io_threads, gt::EnvIntOr("GT_IO_THREADS", 1),
+          "Threads serving the forwarded calls, each an event loop of its own; one handles "
+          "several thousand calls a second (env GT_IO_THREADS)");
 ABSL_FLAG(bool, log_calls, gt::EnvIntOr("GT_LOG_CALLS", 1) != 0,
           "One JSON line on stderr per call (method, code, latency, organisation, subject, "
           "role, backend): the access log. Off: no line per call (failures such as an "
@@ -162,6 +165,7 @@ int main(int argc, char** argv) {
                                                 absl::GetFlag(FLAGS_report_service_addr));
   gateway.upstream.max_message_bytes = options.max_message_bytes;
   gateway.upstream.connections_per_backend = absl::GetFlag(FLAGS_upstream_connections);
+  gateway.io_threads = absl::GetFlag(FLAGS_io_threads);
   gateway.deadlines.default_deadline = absl::Milliseconds(absl::GetFlag(FLAGS_default_deadline_ms));
   gateway.deadlines.max_deadline = absl::Milliseconds(absl::GetFlag(FLAGS_max_deadline_ms));
   gateway.deadlines.max_stream_deadline =

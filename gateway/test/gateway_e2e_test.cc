@@ -7,7 +7,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "e2e_fixture.h"
 #include "gt/test_http.h"
 
@@ -322,6 +327,33 @@ TEST_F(GatewayE2eTest, RateLimitBurstThenCallsSucceedAfterTheStatedWait) {
   limited.process->Signal(SIGTERM);
   EXPECT_EQ(limited.process->Wait(absl::Seconds(30)), 0) << limited.process->Log();
   EXPECT_NE(limited.process->Log().find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+// Forwarded calls, health and unknown methods are all served by the
+// gateway's own completion-queue threads: no callback service or callback
+// client call starts gRPC's callback polling threads ("nexting_thread"),
+// which would take turns with them at every poll (see forwarder.h).
+TEST_F(GatewayE2eTest, NoCallbackPollingThreadsTakeTurnsWithTheQueueThreads) {
+  std::string viewer = TokenOf("a", v1::VIEWER);
+  v1::GetPlanRequest get;
+  get.set_name("organisations/a/plans/none");
+  EXPECT_EQ(CallMethod(*channel_, "/goldenthread.v1.PlanService/GetPlan", get, Bearer(viewer))
+                .status.error_code(),
+            StatusCode::NOT_FOUND);
+  EXPECT_EQ(testing::CallMethodBytes(*channel_, "/no.Such/Method", "", Bearer(viewer))
+                .status.error_code(),
+            StatusCode::UNIMPLEMENTED);
+  ASSERT_TRUE(Serving(*channel_));
+  std::vector<std::string> names;
+  std::string task_dir = absl::StrCat("/proc/", gateway_->process->pid(), "/task");
+  for (const auto& entry : std::filesystem::directory_iterator(task_dir)) {
+    std::string name;
+    std::getline(std::ifstream(entry.path() / "comm"), name);
+    names.push_back(name);
+  }
+  EXPECT_GT(names.size(), 1u);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "nexting_thread"), 0)
+      << absl::StrJoin(names, ", ");
 }
 
 TEST_F(GatewayE2eTest, MetricsPassPromtool) {
