@@ -188,6 +188,63 @@ load() {  # label addr token call concurrency [plan]
     --concurrency="$5" --seconds="$seconds" --warmup_seconds=1)" || true
   record "$1" "$r"
 }
+# The tables of bench/results/latest.jsonl, printed at the end.
+summarise() {
+/usr/bin/python3 - "$out" "$mode" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {r["label"]: r["result"] for r in rows}
+print(f"\n## Results ({sys.argv[2]} mode)\n")
+print("| what | ok/s | p50 ms | p99 ms | errors | CPU µs a call: proxy | milestone-service "
+      "| MariaDB | load generator |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for label, r in by.items():
+    if label.startswith("rss") or "throughput" not in r:
+        continue
+    print(f"| {label} | {r.get('throughput', 0):,.0f} | {r.get('p50_ms', 0):.2f} | "
+          f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} | {r.get('proxy_cpu_us', '')} | "
+          f"{r.get('milestone_cpu_us', '')} | {r.get('mariadb_cpu_us', '')} | "
+          f"{r.get('loadgen_cpu_us', '')} |")
+for label, r in by.items():
+    if "scrape_ms" in r:
+        print(f"\n{label}: {r['scrape_ms']} ms for the whole /metrics, "
+              f"{float(r['query_s']) * 1000:.1f} ms of it the database query")
+    if label == "seeding":
+        print(f"\nseeding the large database: {r['seconds']} s")
+if any("report" in label for label in by):
+    print("\n| report (2 callers) | small db p50 ms | large db p50 ms | large/small |")
+    print("|---|---:|---:|---:|")
+for n in (300, 2000, 10000):
+    for kind in ("end-of-year report", "progress report"):
+        small = by.get(f"{kind}, {n} milestones")
+        big = by.get(f"{kind}, {n} milestones, large database")
+        if small and small.get("p50_ms"):
+            b = f"{big['p50_ms']:.1f} | {big['p50_ms'] / small['p50_ms']:.2f}" \
+                if big and big.get("p50_ms") else "| "
+            print(f"| {kind}, {n} milestones | {small['p50_ms']:.1f} | {b} |")
+if any(label.startswith("floor") or label.startswith("nginx c=") for label in by):
+    print("\n| ratio | value |\n|---|---:|")
+for c in (1, 8, 32, 128):
+    for suffix in ("", " #1", " #2", " #3"):  # --proxy runs rounds
+        f, d, g = (by.get(f"{what} c={c}{suffix}") for what in ("floor", "direct", "gateway"))
+        if f and d and g and f["throughput"] and d["throughput"]:
+            print(f"| direct/floor c={c} | {d['throughput'] / f['throughput']:.2f} |")
+        if d and g and d["throughput"]:
+            print(f"| gateway/direct c={c}{suffix} | {g['throughput'] / d['throughput']:.2f} |")
+        n = by.get(f"nginx c={c}{suffix}")
+        if g and n and n.get("throughput"):
+            print(f"| gateway/nginx c={c}{suffix} | {g['throughput'] / n['throughput']:.2f} |")
+            if g.get("proxy_cpu_us") and n.get("proxy_cpu_us"):
+                print(f"| gateway/nginx CPU a call c={c}{suffix} | "
+                      f"{g['proxy_cpu_us'] / n['proxy_cpu_us']:.2f} |")
+if any(label.startswith("rss ") for label in by):
+    print("\n| service | RSS idle MiB | peak RSS under load MiB |\n|---|---:|---:|")
+for label, r in by.items():
+    if label.startswith("rss "):
+        print(f"| {label[4:]} | {r['idle_kib'] / 1024:.1f} | {r['peak_kib'] / 1024:.1f} |")
+PY
+}
+
 # The proxy anchor: the same milestone-service behind nginx's grpc_pass (no
 # authentication, no authorisation: a plain HTTP/2 proxy), for the gateway to
 # be compared with.
@@ -239,19 +296,24 @@ nginx_workers="$(children "$pids_nginx")"
 update_load() {  # label addr token concurrency [proxy pid...]
   local label="$1" addr="$2" tok="$3" c="$4" r b0 p0
   shift 4
-  b0=$(cpu_ticks "$pid_milestone_service") p0=$(cpu_ticks "$@")
+  local pid_db
+  pid_db=$(cat "$tmp/mariadbd.pid")
+  b0=$(cpu_ticks "$pid_milestone_service") p0=$(cpu_ticks "$@") d0=$(cpu_ticks "$pid_db")
   r="$("$build/bench/gt-loadgen" --target="$addr" --token="$tok" --call=update_progress \
     --plan="$plan" --concurrency="$c" --seconds="$seconds" --warmup_seconds=1)" || true
   record "$label" "$(/usr/bin/python3 - "$r" "$(($(cpu_ticks "$@") - p0))" \
-    "$(($(cpu_ticks "$pid_milestone_service") - b0))" "$(getconf CLK_TCK)" "$seconds" <<'PY'
+    "$(($(cpu_ticks "$pid_milestone_service") - b0))" "$(($(cpu_ticks "$pid_db") - d0))" \
+    "$(getconf CLK_TCK)" "$seconds" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
-proxy, backend, hz, seconds = (float(a) for a in sys.argv[2:])
+proxy, backend, db, hz, seconds = (float(a) for a in sys.argv[2:])
 calls = r.get("throughput", 0) * (seconds + 1)  # the warm-up second too
 if calls:
     if proxy:
         r["proxy_cpu_us"] = round(proxy / hz * 1e6 / calls, 1)
     r["milestone_cpu_us"] = round(backend / hz * 1e6 / calls, 1)
+    r["mariadb_cpu_us"] = round(db / hz * 1e6 / calls, 1)
+    r["loadgen_cpu_us"] = round(r.get("cpu_s", 0) * 1e6 / calls, 1)
 print(json.dumps(r))
 PY
 )"
@@ -286,17 +348,7 @@ if [[ "$mode" == proxy ]]; then
     update_load "bare callback proxy c=32 #$round" "127.0.0.1:$p_bare_callback" "" 32 \
       "$pid_bare_callback"
   done
-  /usr/bin/python3 - "$out" <<'PY'
-import json, sys
-print("\n| what | ok/s | p50 ms | p99 ms | errors | proxy CPU µs/call | milestone-service CPU µs/call |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for line in open(sys.argv[1]):
-    row = json.loads(line)
-    r = row["result"]
-    print(f"| {row['label']} | {r.get('throughput', 0):,.0f} | {r.get('p50_ms', 0):.2f} | "
-          f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} | {r.get('proxy_cpu_us', '')} | "
-          f"{r.get('milestone_cpu_us', '')} |")
-PY
+  summarise
   exit 0
 fi
 
@@ -387,49 +439,4 @@ SQL
   scrape "overdue scrape, 1M milestones, after updates to one plan"
 fi
 
-/usr/bin/python3 - "$out" "$mode" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-by = {r["label"]: r["result"] for r in rows}
-print(f"\n## Results ({sys.argv[2]} mode)\n")
-print("| what | ok/s | p50 ms | p99 ms | errors | proxy CPU µs/call | milestone-service CPU µs/call |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for label, r in by.items():
-    if label.startswith("rss") or "throughput" not in r:
-        continue
-    print(f"| {label} | {r.get('throughput', 0):.0f} | {r.get('p50_ms', 0):.2f} | "
-          f"{r.get('p99_ms', 0):.2f} | {r.get('errors', '?')} | {r.get('proxy_cpu_us', '')} | "
-          f"{r.get('milestone_cpu_us', '')} |")
-for label, r in by.items():
-    if "scrape_ms" in r:
-        print(f"\n{label}: {r['scrape_ms']} ms for the whole /metrics, "
-              f"{float(r['query_s']) * 1000:.1f} ms of it the database query")
-    if label == "seeding":
-        print(f"\nseeding the large database: {r['seconds']} s")
-print("\n| report (2 callers) | small db p50 ms | large db p50 ms | large/small |")
-print("|---|---:|---:|---:|")
-for n in (300, 2000, 10000):
-    for kind in ("end-of-year report", "progress report"):
-        small = by.get(f"{kind}, {n} milestones")
-        big = by.get(f"{kind}, {n} milestones, large database")
-        if small and small.get("p50_ms"):
-            b = f"{big['p50_ms']:.1f} | {big['p50_ms'] / small['p50_ms']:.2f}" \
-                if big and big.get("p50_ms") else "| "
-            print(f"| {kind}, {n} milestones | {small['p50_ms']:.1f} | {b} |")
-print("\n| ratio | value |\n|---|---:|")
-for c in (1, 8, 32, 128):
-    f, d, g = by.get(f"floor c={c}"), by.get(f"direct c={c}"), by.get(f"gateway c={c}")
-    if f and d and g and f["throughput"] and d["throughput"]:
-        print(f"| direct/floor c={c} | {d['throughput'] / f['throughput']:.2f} |")
-        print(f"| gateway/direct c={c} | {g['throughput'] / d['throughput']:.2f} |")
-    n = by.get(f"nginx c={c}")
-    if g and n and n.get("throughput"):
-        print(f"| gateway/nginx c={c} | {g['throughput'] / n['throughput']:.2f} |")
-        if g.get("proxy_cpu_us") and n.get("proxy_cpu_us"):
-            print(f"| gateway/nginx CPU a call c={c} | "
-                  f"{g['proxy_cpu_us'] / n['proxy_cpu_us']:.2f} |")
-print("\n| service | RSS idle MiB | peak RSS under load MiB |\n|---|---:|---:|")
-for label, r in by.items():
-    if label.startswith("rss "):
-        print(f"| {label[4:]} | {r['idle_kib'] / 1024:.1f} | {r['peak_kib'] / 1024:.1f} |")
-PY
+summarise

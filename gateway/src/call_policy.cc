@@ -1,9 +1,7 @@
 #include "call_policy.h"
 
-#include <openssl/rand.h>
-
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -30,13 +28,11 @@ std::string RequestIdFor(absl::string_view sent) {
   if (usable) {
     return std::string(sent);
   }
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    // Uniqueness matters, secrecy does not: fall back to the clock.
-    return absl::StrCat("gw-", absl::ToUnixNanos(absl::Now()));
-  }
-  return absl::StrCat(
-      "gw-", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(bytes), 16)));
+  // Uniqueness matters, secrecy does not: 128 bits from a generator seeded
+  // from the system's entropy once per thread, not OpenSSL's DRBG per call.
+  thread_local absl::BitGen random;
+  return absl::StrFormat("gw-%016x%016x", absl::Uniform<uint64_t>(random),
+                         absl::Uniform<uint64_t>(random));
 }
 
 bool IsForwardedMetadata(absl::string_view key) {
