@@ -36,13 +36,14 @@ std::string RequestIdFor(absl::string_view sent) {
 }
 
 bool IsForwardedMetadata(absl::string_view key) {
-  std::string lower = absl::AsciiStrToLower(key);
-  if (lower == "authorization" || lower == "x-request-id" || absl::StartsWith(lower, "x-gt-") ||
-      absl::StartsWith(lower, "grpc-") || absl::StartsWith(lower, ":")) {
+  // Case-blind without a lowered copy: this runs for every key of every call.
+  if (absl::EqualsIgnoreCase(key, "authorization") || absl::EqualsIgnoreCase(key, "x-request-id") ||
+      absl::StartsWithIgnoreCase(key, "x-gt-") || absl::StartsWithIgnoreCase(key, "grpc-") ||
+      absl::StartsWith(key, ":")) {
     return false;
   }
   for (const char* transport : {"user-agent", "te", "content-type", "host", "connection"}) {
-    if (lower == transport) {
+    if (absl::EqualsIgnoreCase(key, transport)) {
       return false;
     }
   }

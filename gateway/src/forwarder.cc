@@ -91,10 +91,11 @@ class ForwardCall final {
     if (cached.has_value()) {
       Authorise(*std::move(cached));
     } else {
-      ++pending_;  // authorised_
+      ++pending_;                                // authorised_
+      alarm_ = std::make_unique<grpc::Alarm>();  // only on a miss: it allocates
       bool queued = f_.executor_.Submit([this, presented] {
         verified_ = f_.gate_.authenticator.Verify(presented);
-        alarm_.Set(cq_, gpr_time_0(GPR_CLOCK_REALTIME), &authorised_);
+        alarm_->Set(cq_, gpr_time_0(GPR_CLOCK_REALTIME), &authorised_);
       });
       if (!queued) {
         --pending_;
@@ -354,7 +355,7 @@ class ForwardCall final {
   absl::Time start_;
   std::string request_id_;
   absl::StatusOr<Identity> verified_;  // from the executor, on a cache miss
-  grpc::Alarm alarm_;
+  std::unique_ptr<grpc::Alarm> alarm_;
   Identity identity_;
   bool authenticated_ = false;
   bool stream_slot_ = false;
