@@ -2,10 +2,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "goldenthread/v1/milestone.grpc.pb.h"
@@ -88,11 +90,30 @@ class StreamingMilestoneService final : public goldenthread::v1::MilestoneServic
     return grpc::Status::OK;
   }
 
-  grpc::Status GetMilestone(grpc::ServerContext*, const goldenthread::v1::GetMilestoneRequest*,
+  // With a name ending in "/hold": waits until the call is cancelled, and
+  // counts it.
+  grpc::Status GetMilestone(grpc::ServerContext* context,
+                            const goldenthread::v1::GetMilestoneRequest* request,
                             goldenthread::v1::Milestone*) override {
+    if (absl::EndsWith(request->name(), "/hold")) {
+      ++held_;
+      while (!context->IsCancelled()) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      ++cancelled_;
+      return grpc::Status::CANCELLED;
+    }
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "the database is unavailable; retry shortly");
   }
+
+  // Held GetMilestone calls that arrived, and that ended cancelled.
+  int Held() const { return held_.load(); }
+  int Cancelled() const { return cancelled_.load(); }
+
+ private:
+  std::atomic<int> held_{0};
+  std::atomic<int> cancelled_{0};
 };
 
 }  // namespace gt::gateway::testing

@@ -1,6 +1,8 @@
 // Service tests of forwarding: identity, request ids, deadlines, streams,
 // limits, errors and metrics, through the gateway in-process to stand-in
 // backends that report what reached them (see gateway_fixture.h).
+#include <thread>
+
 #include "gateway_fixture.h"
 
 namespace gt::gateway::testing {
@@ -149,6 +151,27 @@ TEST_F(GatewayTest, StreamsAreForwardedAndLimitedPerToken) {
       absl::Seconds(5)));
   contexts[1]->TryCancel();
   open[1]->Finish();
+}
+
+TEST_F(GatewayTest, AClientThatGivesUpCancelsTheBackendsCall) {
+  std::string viewer = Token("gone", v1::VIEWER);
+  auto stub = v1::MilestoneService::NewStub(*channel_);
+  v1::GetMilestoneRequest request;
+  request.set_name("organisations/gone/plans/p/milestones/hold");
+  int held = milestone_->Held();
+  int cancelled = milestone_->Cancelled();
+  auto context = As(viewer, absl::Seconds(60));
+  grpc::Status status;
+  std::thread caller([&] {
+    v1::Milestone milestone;
+    status = stub->GetMilestone(context.get(), request, &milestone);
+  });
+  ASSERT_TRUE(WaitUntil([&] { return milestone_->Held() > held; }, absl::Seconds(10)));
+  context->TryCancel();
+  caller.join();
+  EXPECT_EQ(status.error_code(), StatusCode::CANCELLED);
+  // Long before the 60 s deadline: the gateway passed the cancellation on.
+  EXPECT_TRUE(WaitUntil([&] { return milestone_->Cancelled() > cancelled; }, absl::Seconds(10)));
 }
 
 TEST_F(GatewayTest, LongStreamsArriveWholeAndInOrder) {
