@@ -9,11 +9,21 @@ namespace gt {
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
+// What every health call has: its service, queue, context and messages.
+struct AsyncHealthService::Call {
+  Call(AsyncHealthService* health, grpc::ServerCompletionQueue* cq) : health_(health), cq_(cq) {}
+
+  AsyncHealthService* const health_;
+  grpc::ServerCompletionQueue* const cq_;
+  grpc::ServerContext context_;
+  HealthCheckRequest request_;
+  HealthCheckResponse response_;
+};
+
 // One Check call: requested, answered, gone.
-class AsyncHealthService::CheckCall {
+class AsyncHealthService::CheckCall : private Call {
  public:
-  CheckCall(AsyncHealthService* health, grpc::ServerCompletionQueue* cq)
-      : health_(health), cq_(cq) {
+  CheckCall(AsyncHealthService* health, grpc::ServerCompletionQueue* cq) : Call(health, cq) {
     health_->service_.RequestCheck(&context_, &request_, &responder_, cq_, cq_, &requested_);
   }
 
@@ -40,11 +50,6 @@ class AsyncHealthService::CheckCall {
   }
   void Finished(bool) { delete this; }
 
-  AsyncHealthService* const health_;
-  grpc::ServerCompletionQueue* const cq_;
-  grpc::ServerContext context_;
-  HealthCheckRequest request_;
-  HealthCheckResponse response_;
   grpc::ServerAsyncResponseWriter<HealthCheckResponse> responder_{&context_};
   MemberTag<CheckCall> requested_{this, &CheckCall::Requested};
   MemberTag<CheckCall> finished_{this, &CheckCall::Finished};
@@ -53,10 +58,9 @@ class AsyncHealthService::CheckCall {
 // One Watch call. Its state is guarded by the service's mutex: statuses
 // change on other threads (readiness checks, shutdown). One write at a time;
 // a status that changes during a write is sent after it, the latest only.
-class AsyncHealthService::WatchCall {
+class AsyncHealthService::WatchCall : private Call {
  public:
-  WatchCall(AsyncHealthService* health, grpc::ServerCompletionQueue* cq)
-      : health_(health), cq_(cq) {
+  WatchCall(AsyncHealthService* health, grpc::ServerCompletionQueue* cq) : Call(health, cq) {
     // Before the request: the tag of a call that never starts never comes.
     context_.AsyncNotifyWhenDone(&done_);
     health_->service_.RequestWatch(&context_, &request_, &writer_, cq_, cq_, &requested_);
@@ -160,11 +164,6 @@ class AsyncHealthService::WatchCall {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
   }
 
-  AsyncHealthService* const health_;
-  grpc::ServerCompletionQueue* const cq_;
-  grpc::ServerContext context_;
-  HealthCheckRequest request_;
-  HealthCheckResponse response_;
   grpc::ServerAsyncWriter<HealthCheckResponse> writer_{&context_};
   MemberTag<WatchCall> requested_{this, &WatchCall::Requested};
   MemberTag<WatchCall> written_{this, &WatchCall::Written};

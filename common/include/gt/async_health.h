@@ -39,6 +39,7 @@ class AsyncHealthService final : public grpc::HealthCheckServiceInterface {
   void Shutdown() override;
 
  private:
+  struct Call;
   class CheckCall;
   class WatchCall;
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
