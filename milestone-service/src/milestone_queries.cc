@@ -37,14 +37,24 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
   }
   GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation,
                                        milestone_id ? "milestone" : "plan", request.parent()));
+  std::optional<v1::UpdateKind> kind;
+  if (request.kind() != v1::UPDATE_KIND_UNSPECIFIED) {
+    if (!v1::UpdateKind_IsValid(request.kind())) {
+      return InvalidField("kind", absl::StrCat("must be PROGRESS, DEADLINE_REVISION or CREATED "
+                                               "(or unset for every kind), got ",
+                                               request.kind()));
+    }
+    kind = request.kind();
+  }
   GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 100, 1000));
-  uint64_t fp = Fingerprint({"updates", request.parent(), request.oldest_first() ? "1" : "0"});
+  uint64_t fp = Fingerprint({"updates", request.parent(), request.oldest_first() ? "1" : "0",
+                             absl::StrCat(request.kind())});
   GT_ASSIGN_OR_RETURN(std::string cursor, DecodePageToken(request.page_token(), fp));
   int64_t after = request.oldest_first() ? 0 : INT64_MAX;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return InvalidField("page_token", "is not a token this list returned");
   }
-  GT_ASSIGN_OR_RETURN(auto rows, repository_.ListUpdates(plan, milestone_id, after,
+  GT_ASSIGN_OR_RETURN(auto rows, repository_.ListUpdates(plan, milestone_id, kind, after,
                                                          request.oldest_first(), size + 1));
   v1::ListMilestoneUpdatesResponse response;
   if (static_cast<int>(rows.size()) > size) {
@@ -162,8 +172,8 @@ absl::StatusOr<PlanRef> MilestoneManager::WatchTarget(
 absl::StatusOr<std::vector<v1::MilestoneUpdate>> MilestoneManager::UpdatesAfter(const PlanRef& plan,
                                                                                 int64_t sequence,
                                                                                 int limit) {
-  GT_ASSIGN_OR_RETURN(auto rows,
-                      repository_.ListUpdates(plan, std::nullopt, sequence, true, limit));
+  GT_ASSIGN_OR_RETURN(
+      auto rows, repository_.ListUpdates(plan, std::nullopt, std::nullopt, sequence, true, limit));
   std::vector<v1::MilestoneUpdate> out;
   out.reserve(rows.size());
   for (const UpdateRow& row : rows) {

@@ -101,11 +101,12 @@ class MilestoneRepository {
   virtual absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
       const MilestoneKey& key, const RequestKey* request, const UpdateCallbacks& calls) = 0;
 
-  // History of one milestone (milestone_id set) or of the plan.
-  virtual absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,
-                                                             std::optional<int64_t> milestone_id,
-                                                             int64_t after_update_id,
-                                                             bool oldest_first, int limit) = 0;
+  // History of one milestone (milestone_id set) or of the plan; only rows
+  // of one kind when `kind` is set.
+  virtual absl::StatusOr<std::vector<UpdateRow>> ListUpdates(
+      const PlanRef& plan, std::optional<int64_t> milestone_id,
+      std::optional<goldenthread::v1::UpdateKind> kind, int64_t after_update_id, bool oldest_first,
+      int limit) = 0;
 
   // The plan's milestones as they stood at `effective_before` (history rows
   // effective before it), counting only rows recorded before

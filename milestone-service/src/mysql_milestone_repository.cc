@@ -226,8 +226,8 @@ absl::Status MysqlMilestoneRepository::DeleteMilestone(
 }
 
 absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
-    const PlanRef& plan, std::optional<int64_t> milestone_id, int64_t after_update_id,
-    bool oldest_first, int limit) {
+    const PlanRef& plan, std::optional<int64_t> milestone_id, std::optional<v1::UpdateKind> kind,
+    int64_t after_update_id, bool oldest_first, int limit) {
   std::vector<UpdateRow> out;
   GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListUpdates", [&](Session& c) {
     if (milestone_id.has_value()) {
@@ -247,6 +247,9 @@ absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
     if (milestone_id.has_value()) {
       absl::StrAppend(&query, " AND milestone_id = ?");
     }
+    if (kind.has_value()) {
+      absl::StrAppend(&query, " AND kind = ?");
+    }
     absl::StrAppend(&query, oldest_first ? " AND update_id > ? ORDER BY update_id LIMIT ?"
                                          : " AND update_id < ? ORDER BY update_id DESC LIMIT ?");
     Stmt st(c.Prepare(query));
@@ -255,6 +258,9 @@ absl::StatusOr<std::vector<UpdateRow>> MysqlMilestoneRepository::ListUpdates(
     st->setString(i++, plan.plan);
     if (milestone_id.has_value()) {
       st->setInt64(i++, *milestone_id);
+    }
+    if (kind.has_value()) {
+      st->setInt(i++, *kind);
     }
     st->setInt64(i++, after_update_id);
     st->setInt(i++, limit);

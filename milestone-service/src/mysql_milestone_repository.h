@@ -57,10 +57,10 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(const MilestoneKey& key,
                                                            const RequestKey* request,
                                                            const UpdateCallbacks& calls) override;
-  absl::StatusOr<std::vector<UpdateRow>> ListUpdates(const PlanRef& plan,
-                                                     std::optional<int64_t> milestone_id,
-                                                     int64_t after_update_id, bool oldest_first,
-                                                     int limit) override;
+  absl::StatusOr<std::vector<UpdateRow>> ListUpdates(
+      const PlanRef& plan, std::optional<int64_t> milestone_id,
+      std::optional<goldenthread::v1::UpdateKind> kind, int64_t after_update_id, bool oldest_first,
+      int limit) override;
   absl::StatusOr<std::vector<MilestoneRow>> StateAsOf(const PlanRef& plan,
                                                       absl::Time effective_before,
                                                       std::optional<absl::Time> recorded_before,

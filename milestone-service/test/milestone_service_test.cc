@@ -257,6 +257,75 @@ TEST_F(MilestoneServiceTest, RevisionsKeepTheBaselineAndAnswerBothOverdueQuestio
   EXPECT_EQ(updates.updates(1).kind(), v1::CREATED);
 }
 
+// The history of a milestone or a plan, one kind at a time: what a deadline
+// revision report asks for (not the many progress reports beside them).
+TEST_F(MilestoneServiceTest, HistoryListsOneKindWhenAskedAndItsPagesKeepTheFilter) {
+  auto activities = world_->MakePlan("th", "kinds");
+  v1::Milestone m = world_->Create("th", "kinds", activities[0], "Kinds", "D&R", "2017-06-30");
+  v1::Milestone other = world_->Create("th", "kinds", activities[0], "Other", "D&R", "2017-09-30");
+  ASSERT_TRUE(Progress("th", m.name(), v1::ON_TARGET, 20, "started").ok());
+  v1::ReviseDeadlineRequest revise;
+  revise.set_name(m.name());
+  revise.set_new_deadline("2017-12-31");
+  revise.set_reason("Consultation extended by Cabinet");
+  v1::Milestone out;
+  ASSERT_TRUE(stub().ReviseDeadline(MilestoneWorld::As("th").get(), revise, &out).ok());
+  ASSERT_TRUE(Progress("th", m.name(), v1::ON_TARGET, 60, "halfway").ok());
+  ASSERT_TRUE(Progress("th", other.name(), v1::DELAYED, 10, "late").ok());
+
+  auto list = [&](const std::string& parent, v1::UpdateKind kind, int page_size = 0,
+                  const std::string& token = "", v1::ListMilestoneUpdatesResponse* page = nullptr) {
+    v1::ListMilestoneUpdatesRequest request;
+    request.set_parent(parent);
+    request.set_kind(kind);
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    v1::ListMilestoneUpdatesResponse response;
+    grpc::Status status =
+        stub().ListMilestoneUpdates(MilestoneWorld::As("th").get(), request, &response);
+    if (page != nullptr) {
+      *page = response;
+    }
+    std::vector<std::string> comments;
+    for (const auto& u : response.updates()) {
+      EXPECT_TRUE(kind == v1::UPDATE_KIND_UNSPECIFIED || u.kind() == kind) << u.name();
+      comments.push_back(u.kind() == v1::DEADLINE_REVISION ? u.reason() : u.comment());
+    }
+    return status.ok() ? comments : std::vector<std::string>{status.error_message()};
+  };
+  using Comments = std::vector<std::string>;
+  EXPECT_EQ(list(m.name(), v1::DEADLINE_REVISION), Comments{"Consultation extended by Cabinet"});
+  EXPECT_EQ(list(m.name(), v1::PROGRESS), (Comments{"halfway", "started"}));
+  EXPECT_EQ(list(m.name(), v1::UPDATE_KIND_UNSPECIFIED).size(), 4u);  // and the creation
+  EXPECT_EQ(list("organisations/th/plans/kinds", v1::PROGRESS),
+            (Comments{"late", "halfway", "started"}));
+  EXPECT_EQ(list("organisations/th/plans/kinds", v1::CREATED).size(), 2u);
+
+  // Pages of one kind stay of that kind; a token is not good for another.
+  v1::ListMilestoneUpdatesResponse page;
+  EXPECT_EQ(list("organisations/th/plans/kinds", v1::PROGRESS, 2, "", &page),
+            (Comments{"late", "halfway"}));
+  ASSERT_FALSE(page.next_page_token().empty());
+  EXPECT_EQ(list("organisations/th/plans/kinds", v1::PROGRESS, 2, page.next_page_token()),
+            Comments{"started"});
+  v1::ListMilestoneUpdatesRequest mixed;
+  mixed.set_parent("organisations/th/plans/kinds");
+  mixed.set_page_token(page.next_page_token());
+  v1::ListMilestoneUpdatesResponse ignored;
+  EXPECT_EQ(
+      stub().ListMilestoneUpdates(MilestoneWorld::As("th").get(), mixed, &ignored).error_code(),
+      StatusCode::INVALID_ARGUMENT);
+
+  v1::ListMilestoneUpdatesRequest bad;
+  bad.set_parent(m.name());
+  bad.set_kind(static_cast<v1::UpdateKind>(42));
+  grpc::Status refused = stub().ListMilestoneUpdates(MilestoneWorld::As("th").get(), bad, &ignored);
+  EXPECT_EQ(refused.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(),
+            "kind: must be PROGRESS, DEADLINE_REVISION or CREATED (or unset for every kind), "
+            "got 42");
+}
+
 TEST_F(MilestoneServiceTest, AsOfRebuildsEachDateAndPublishedAtLeavesOutLateRows) {
   auto activities = world_->MakePlan("th", "asof");
   v1::Milestone a = world_->Create("th", "asof", activities[0], "A", "PLACE", "2017-12-31");

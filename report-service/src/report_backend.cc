@@ -109,7 +109,7 @@ absl::StatusOr<std::vector<v1::Milestone>> GrpcReportBackend::MilestonesAsOf(
   return out;
 }
 
-absl::StatusOr<std::vector<v1::MilestoneUpdate>> GrpcReportBackend::History(
+absl::StatusOr<std::vector<v1::MilestoneUpdate>> GrpcReportBackend::DeadlineRevisions(
     const CallDecorator& decorate, const std::string& plan) {
   std::vector<v1::MilestoneUpdate> out;
   GT_RETURN_IF_ERROR(AllPages<v1::ListMilestoneUpdatesResponse>(
@@ -118,6 +118,8 @@ absl::StatusOr<std::vector<v1::MilestoneUpdate>> GrpcReportBackend::History(
         v1::ListMilestoneUpdatesRequest request;
         request.set_parent(plan);
         request.set_oldest_first(true);
+        // Not the progress reports: a plan has many more of those.
+        request.set_kind(v1::DEADLINE_REVISION);
         request.set_page_size(size);
         request.set_page_token(token);
         return milestones_.ListMilestoneUpdates(Context(decorate).get(), request, &page);

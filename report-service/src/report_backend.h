@@ -38,8 +38,9 @@ class ReportBackend {
   virtual absl::StatusOr<std::vector<goldenthread::v1::Milestone>> MilestonesAsOf(
       const CallDecorator& decorate, const std::string& plan, absl::CivilDay as_of,
       std::optional<absl::Time> published_at) = 0;
-  // The plan's whole history, oldest first.
-  virtual absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> History(
+  // The plan's deadline revisions (history rows of that kind only), oldest
+  // first.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> DeadlineRevisions(
       const CallDecorator& decorate, const std::string& plan) = 0;
 };
 
@@ -56,7 +57,7 @@ class GrpcReportBackend : public ReportBackend {
   absl::StatusOr<std::vector<goldenthread::v1::Milestone>> MilestonesAsOf(
       const CallDecorator& decorate, const std::string& plan, absl::CivilDay as_of,
       std::optional<absl::Time> published_at) override;
-  absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> History(
+  absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> DeadlineRevisions(
       const CallDecorator& decorate, const std::string& plan) override;
 
  private:

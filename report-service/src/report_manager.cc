@@ -102,7 +102,7 @@ absl::StatusOr<v1::DeadlineRevisionReport> ReportManager::GetDeadlineRevisionRep
     const Caller& caller, const CallDecorator& decorate, const v1::ReportRequest& request) {
   GT_ASSIGN_OR_RETURN(ReportScope scope, Scope(caller, "", request));
   GT_ASSIGN_OR_RETURN(PlanData data, Fetch(decorate, scope));
-  GT_ASSIGN_OR_RETURN(auto history, backend_.History(decorate, scope.plan));
+  GT_ASSIGN_OR_RETURN(auto history, backend_.DeadlineRevisions(decorate, scope.plan));
   PlanView view(data, scope);
   return BuildDeadlineRevisions(view, MakeHeader(data, scope, "Deadline revisions", now_()),
                                 history);

@@ -42,8 +42,8 @@ class FakeBackend : public ReportBackend {
     asked_published.push_back(published_at);
     return milestones;
   }
-  absl::StatusOr<std::vector<v1::MilestoneUpdate>> History(const CallDecorator&,
-                                                           const std::string&) override {
+  absl::StatusOr<std::vector<v1::MilestoneUpdate>> DeadlineRevisions(const CallDecorator&,
+                                                                     const std::string&) override {
     ++calls;
     return history;
   }
