@@ -56,16 +56,19 @@ class ForwardedService final : public grpc::Service {
 // end. Every event of the call comes to the thread of its completion queue
 // (the token look-up on a cache miss too: the executor hands it back with
 // an alarm), so its state needs no lock. It counts the operations it has
-// started and not yet seen complete, and deletes itself when none is left;
-// the "done" notification, outstanding from the call's arrival to its very
-// end, keeps that count above zero until then.
+// started and not yet seen complete (each Event takes its own off), and
+// deletes itself when none is left; the "done" notification, outstanding
+// from the call's arrival to its very end, keeps that count above zero
+// until then.
 class ForwardCall final {
  public:
   ForwardCall(Forwarder& forwarder, const Forwarder::Method& method,
               grpc::ServerCompletionQueue* cq)
       : f_(forwarder), method_(method), cq_(cq), streaming_(method.rule->streaming()) {
-    // Before the request: the tag of a call that never arrives never comes.
+    // Before the request: the tag of a call that never arrives never comes,
+    // so it is counted only once the call has arrived.
     context_.AsyncNotifyWhenDone(&done_);
+    pending_ = 1;  // arrived_
     method_.service->Request(
         method_.index, streaming_, &context_, &request_,
         streaming_ ? static_cast<grpc::internal::ServerAsyncStreamingInterface*>(&stream_writer_)
@@ -74,14 +77,29 @@ class ForwardCall final {
   }
 
  private:
+  // The tag of one operation: the call's step for its outcome, with the
+  // count kept around it.
+  class Event final : public CqTag {
+   public:
+    Event(ForwardCall* call, void (ForwardCall::*step)(bool)) : call_(call), step_(step) {}
+    void Proceed(bool ok) override {
+      --call_->pending_;
+      (call_->*step_)(ok);
+      call_->Settle();  // last: it may delete the call
+    }
+
+   private:
+    ForwardCall* const call_;
+    void (ForwardCall::*const step_)(bool);
+  };
+
   // --- the events --------------------------------------------------------
   void Arrived(bool ok) {
     if (!ok) {  // the server is shutting down; nothing else was started
-      delete this;
       return;
     }
     new ForwardCall(f_, method_, cq_);  // the next call of this method
-    pending_ = 1;                       // done_
+    ++pending_;                         // done_
     start_ = absl::Now();
     request_id_ = RequestIdFor(ClientHeader(context_, kRequestIdHeader));
     context_.AddInitialMetadata(kRequestIdHeader, request_id_);
@@ -102,26 +120,18 @@ class ForwardCall final {
         Reply(absl::UnavailableError("the gateway is overloaded; retry shortly"));
       }
     }
-    Settle();
   }
 
-  void Authorised(bool) {
-    --pending_;
-    Authorise(std::move(verified_));
-    Settle();
-  }
+  void Authorised(bool) { Authorise(std::move(verified_)); }
 
   // The client's side is over: answered, cancelled, or past its deadline.
   void Done(bool) {
-    --pending_;
     if (context_.IsCancelled() && upstream_started_ && !upstream_over_) {
       upstream_context_.TryCancel();
     }
-    Settle();
   }
 
   void UnaryUpstreamDone(bool) {
-    --pending_;
     upstream_over_ = true;
     grpc::Status status = Conclude(upstream_status_);
     ++pending_;  // finished_
@@ -130,11 +140,9 @@ class ForwardCall final {
     } else {
       unary_responder_.FinishWithError(status, &finished_);
     }
-    Settle();
   }
 
   void StreamStarted(bool ok) {
-    --pending_;
     if (!ok) {
       upstream_ended_ = true;
     } else {
@@ -144,18 +152,14 @@ class ForwardCall final {
       upstream_stream_->Read(&response_, &stream_read_);
     }
     MaybeFinishUpstream();
-    Settle();
   }
 
   void StreamWritten(bool) {
-    --pending_;
     upstream_writing_ = false;
     MaybeFinishUpstream();
-    Settle();
   }
 
   void StreamRead(bool ok) {
-    --pending_;
     if (ok) {
       ++pending_;  // client_written_
       stream_writer_.Write(response_, &client_written_);
@@ -163,11 +167,9 @@ class ForwardCall final {
       upstream_ended_ = true;  // its status follows from Finish
       MaybeFinishUpstream();
     }
-    Settle();
   }
 
   void ClientWritten(bool ok) {
-    --pending_;
     if (ok) {
       ++pending_;  // stream_read_
       upstream_stream_->Read(&response_, &stream_read_);
@@ -177,22 +179,16 @@ class ForwardCall final {
       upstream_ended_ = true;
       MaybeFinishUpstream();
     }
-    Settle();
   }
 
   void StreamFinished(bool) {
-    --pending_;
     upstream_over_ = true;
     grpc::Status status = Conclude(upstream_status_);
     ++pending_;  // finished_
     stream_writer_.Finish(status, &finished_);
-    Settle();
   }
 
-  void Finished(bool) {
-    --pending_;
-    Settle();
-  }
+  void Finished(bool) {}
 
   // --- the steps ---------------------------------------------------------
   void Settle() {
@@ -373,16 +369,16 @@ class ForwardCall final {
   bool upstream_finishing_ = false;
 
   int pending_ = 0;
-  MemberTag<ForwardCall> arrived_{this, &ForwardCall::Arrived};
-  MemberTag<ForwardCall> authorised_{this, &ForwardCall::Authorised};
-  MemberTag<ForwardCall> done_{this, &ForwardCall::Done};
-  MemberTag<ForwardCall> unary_upstream_done_{this, &ForwardCall::UnaryUpstreamDone};
-  MemberTag<ForwardCall> stream_started_{this, &ForwardCall::StreamStarted};
-  MemberTag<ForwardCall> stream_written_{this, &ForwardCall::StreamWritten};
-  MemberTag<ForwardCall> stream_read_{this, &ForwardCall::StreamRead};
-  MemberTag<ForwardCall> client_written_{this, &ForwardCall::ClientWritten};
-  MemberTag<ForwardCall> stream_finished_{this, &ForwardCall::StreamFinished};
-  MemberTag<ForwardCall> finished_{this, &ForwardCall::Finished};
+  Event arrived_{this, &ForwardCall::Arrived};
+  Event authorised_{this, &ForwardCall::Authorised};
+  Event done_{this, &ForwardCall::Done};
+  Event unary_upstream_done_{this, &ForwardCall::UnaryUpstreamDone};
+  Event stream_started_{this, &ForwardCall::StreamStarted};
+  Event stream_written_{this, &ForwardCall::StreamWritten};
+  Event stream_read_{this, &ForwardCall::StreamRead};
+  Event client_written_{this, &ForwardCall::ClientWritten};
+  Event stream_finished_{this, &ForwardCall::StreamFinished};
+  Event finished_{this, &ForwardCall::Finished};
 };
 
 // A call to a method none of the services has. What gRPC itself answers for
