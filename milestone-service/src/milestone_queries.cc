@@ -47,8 +47,14 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
     kind = request.kind();
   }
   GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 100, 1000));
-  uint64_t fp = Fingerprint({"updates", request.parent(), request.oldest_first() ? "1" : "0",
-                             absl::StrCat(request.kind())});
+  // The kind joins the fingerprint only when set, so that tokens handed out
+  // before the filter existed (a report paging through history while
+  // milestone-service is upgraded) stay good.
+  uint64_t fp =
+      kind.has_value()
+          ? Fingerprint({"updates", request.parent(), request.oldest_first() ? "1" : "0",
+                         v1::UpdateKind_Name(*kind)})
+          : Fingerprint({"updates", request.parent(), request.oldest_first() ? "1" : "0"});
   GT_ASSIGN_OR_RETURN(std::string cursor, DecodePageToken(request.page_token(), fp));
   int64_t after = request.oldest_first() ? 0 : INT64_MAX;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {

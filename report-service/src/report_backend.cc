@@ -118,7 +118,9 @@ absl::StatusOr<std::vector<v1::MilestoneUpdate>> GrpcReportBackend::DeadlineRevi
         v1::ListMilestoneUpdatesRequest request;
         request.set_parent(plan);
         request.set_oldest_first(true);
-        // Not the progress reports: a plan has many more of those.
+        // Not the progress reports: a plan has many more of those. (A
+        // milestone-service from before the filter ignores it and sends every
+        // kind; the report keeps only revisions all the same.)
         request.set_kind(v1::DEADLINE_REVISION);
         request.set_page_size(size);
         request.set_page_token(token);
