@@ -102,6 +102,7 @@ Session::Session(std::unique_ptr<sql::Connection> conn) : conn_(std::move(conn))
 Session::~Session() {
   // Statements before their connection: closing one talks to the server.
   statements_.clear();
+  plain_.reset();
 }
 
 sql::PreparedStatement* Session::Prepare(const std::string& sql) {
@@ -115,9 +116,20 @@ sql::PreparedStatement* Session::Prepare(const std::string& sql) {
 
 void Session::SetAutoCommit(bool on) {
   if (autocommit_ != on) {
-    conn_->setAutoCommit(on);
+    Execute(on ? "SET autocommit = 1" : "SET autocommit = 0");
     autocommit_ = on;
   }
+}
+
+void Session::Commit() { Execute("COMMIT"); }
+
+void Session::Rollback() { Execute("ROLLBACK"); }
+
+void Session::Execute(const char* sql) {
+  if (!plain_) {
+    plain_.reset(conn_->createStatement());
+  }
+  plain_->execute(sql);
 }
 
 void Session::TrimCache(size_t max_statements) {
@@ -397,14 +409,13 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::str
     // In manual-commit mode the first statement opens the transaction; the
     // connection stays in that mode for the next transaction on it.
     status = RunOnSession(pool, deadline, operation, false, [&](Session& session) {
-      sql::Connection& conn = session.connection();
       absl::Status inner;
       try {
         inner = fn(session);
       } catch (const sql::SQLException& e) {
         if (!IsConnectionLost(e)) {
           try {
-            conn.rollback();
+            session.Rollback();
           } catch (const sql::SQLException&) {
             // The original error is the one worth reporting. The transaction
             // may still be open: never hand this connection out again.
@@ -414,10 +425,20 @@ absl::Status RunTransaction(ConnectionPool& pool, absl::Time deadline, absl::str
         throw;
       }
       if (!inner.ok()) {
-        conn.rollback();
+        // A refusal: nothing of it may stand. Should the ROLLBACK itself
+        // fail, the server ends the transaction with the connection, which
+        // is then never reused; the refusal is still the answer.
+        try {
+          session.Rollback();
+        } catch (const sql::SQLException& e) {
+          SqlError(e, absl::StrCat(operation, " (rollback)")).IgnoreError();
+          session.MarkBroken();
+        }
         return inner;
       }
-      conn.commit();
+      // Throws when the server does not acknowledge it: lost connection ->
+      // UNAVAILABLE (outcome unknown), anything else -> its error.
+      session.Commit();
       if (after_commit) {
         try {
           after_commit(session);

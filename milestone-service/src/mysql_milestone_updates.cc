@@ -323,8 +323,16 @@ void MysqlMilestoneRepository::RunBatch(const std::vector<Pending*>& batch) {
     batch_size_->Observe(static_cast<double>(batch.size()));
   }
   if (!status.ok()) {
-    if (batch.size() == 1) {
-      batch[0]->result = status;
+    // UNAVAILABLE or DEADLINE_EXCEEDED: the database could not be reached,
+    // or the COMMIT's answer never came, so the batch may have committed.
+    // Every update of it is answered so (retryable; its request_id settles
+    // it); running them again here could write an update twice. Any other
+    // failure was rolled back: each update goes again alone, to find the one
+    // it was about.
+    if (batch.size() == 1 || absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+      for (Pending* p : batch) {
+        p->result = status;
+      }
       return;
     }
     for (Pending* p : batch) {

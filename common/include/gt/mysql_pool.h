@@ -2,6 +2,7 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
 
 #include <condition_variable>
 #include <deque>
@@ -97,11 +98,21 @@ class Session {
 
   // Called by the pool between uses.
   void SetAutoCommit(bool on);
+  // COMMIT and ROLLBACK sent as statements, so that their failures throw.
+  // Connector/C++ 1.1's Connection::commit(), rollback() and setAutoCommit()
+  // ignore the result of the C API call beneath them: a COMMIT whose
+  // connection dropped returned normally, and the service answered OK for a
+  // write the server never made durable (issue 14).
+  void Commit();
+  void Rollback();
   void TrimCache(size_t max_statements);
 
  private:
+  void Execute(const char* sql);
+
   std::unique_ptr<sql::Connection> conn_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  std::unique_ptr<sql::Statement> plain_;  // for COMMIT, ROLLBACK, SET autocommit
   bool autocommit_ = true;
   bool broken_ = false;
 };
@@ -198,7 +209,10 @@ absl::StatusOr<T> QuerySql(ConnectionPool& pool, absl::Time deadline, absl::stri
 }
 
 // The same inside a transaction: commit when fn returns OK, roll back
-// otherwise. Deadlocks and lock timeouts are retried a few times.
+// otherwise. Deadlocks and lock timeouts are retried a few times. OK means
+// the COMMIT was acknowledged by the server; a connection lost before that
+// answer is UNAVAILABLE, as the outcome is unknown (a request_id retry
+// settles it). A refusal from fn is returned as it is, rolled back.
 // `after_commit`, when given, runs on the same connection once the commit
 // succeeded (e.g. to read LAST_INSERT_ID() only when it is wanted); the
 // transaction stands whatever it does, so its failures are logged, not
