@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "gt/drain.h"
 #include "gt/log.h"
 
 namespace gt {
@@ -34,15 +35,31 @@ const std::vector<double>& HandlingBuckets() {
 
 class CallObserver : public grpc::experimental::Interceptor {
  public:
-  CallObserver(GrpcServerMetrics::Method& method, const char* path, bool log_calls)
-      : method_(method), path_(path), log_calls_(log_calls), start_(absl::Now()) {
+  CallObserver(GrpcServerMetrics::Method& method, const char* path, bool log_calls,
+               std::atomic<int>* in_flight)
+      : method_(method),
+        path_(path),
+        log_calls_(log_calls),
+        in_flight_(in_flight),
+        start_(absl::Now()) {
     method_.started->Increment();
+    // A call taken once the process drains is refused at once; the drain
+    // waits only for the calls taken before.
+    if (ProcessDraining()) {
+      in_flight_ = nullptr;
+    }
+    if (in_flight_ != nullptr) {
+      in_flight_->fetch_add(1);
+    }
   }
 
   ~CallObserver() override {
     if (!finished_) {
       // The call ended without a status from the handler: the client went away.
       Finish(grpc::StatusCode::CANCELLED);
+    }
+    if (in_flight_ != nullptr) {
+      in_flight_->fetch_sub(1);
     }
   }
 
@@ -81,6 +98,7 @@ class CallObserver : public grpc::experimental::Interceptor {
   GrpcServerMetrics::Method& method_;
   const char* path_;
   bool log_calls_;
+  std::atomic<int>* in_flight_;  // unary calls only
   absl::Time start_;
   std::string request_id_;
   bool finished_ = false;
@@ -177,8 +195,9 @@ GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& path,
 
 grpc::experimental::Interceptor* CallObserverFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new CallObserver(metrics_.ForMethod(info->method(), info->type()), info->method(),
-                          log_calls_);
+  return new CallObserver(
+      metrics_.ForMethod(info->method(), info->type()), info->method(), log_calls_,
+      info->type() == RpcType::UNARY ? &metrics_.unary_in_flight_counter() : nullptr);
 }
 
 }  // namespace gt

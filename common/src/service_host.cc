@@ -7,6 +7,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "absl/strings/numbers.h"
@@ -14,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gt/async_health.h"
 #include "gt/cq_tag.h"
+#include "gt/drain.h"
 #include "gt/log.h"
 
 namespace gt {
@@ -176,12 +179,12 @@ void ServiceHost::HousekeepingLoop() {
   }
 }
 
-void ServiceHost::Shutdown() {
+bool ServiceHost::BeginStopping() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || !server_) {
       stopping_ = true;
-      return;
+      return false;
     }
     stopping_ = true;
   }
@@ -191,12 +194,44 @@ void ServiceHost::Shutdown() {
   }
   LogInfo("shutting down", {{"service", options_.name}});
   // Health first: load balancers and watchers see NOT_SERVING while we still
-  // answer, then new calls stop and in-flight ones get the grace period.
+  // answer, for shutdown_delay.
   if (auto* health = server_->GetHealthCheckService()) {
     health->Shutdown();
   }
   if (options_.shutdown_delay > absl::ZeroDuration()) {
     absl::SleepFor(options_.shutdown_delay);
+  }
+  return true;
+}
+
+int ServiceHost::DrainForExit() {
+  if (!BeginStopping()) {
+    return 0;
+  }
+  StartProcessDrain();
+  for (const auto& hook : shutdown_hooks_) {
+    hook();
+  }
+  // A call the server matched just before the drain began may not be
+  // counted yet when first looked at: the count must be 0 twice, 20 ms apart.
+  const absl::Time give_up = absl::Now() + options_.shutdown_grace;
+  int quiet = 0;
+  int left = grpc_metrics_.unary_in_flight();
+  while (quiet < 2 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+    left = grpc_metrics_.unary_in_flight();
+    quiet = left == 0 ? quiet + 1 : 0;
+  }
+  if (left > 0) {
+    LogError("calls still running at the end of the grace period",
+             {{"service", options_.name}, {"calls", absl::StrCat(left), true}});
+  }
+  return left;
+}
+
+void ServiceHost::Shutdown() {
+  if (!BeginStopping()) {
+    return;
   }
   for (const auto& hook : shutdown_hooks_) {
     hook();
@@ -232,6 +267,13 @@ void BlockTerminationSignals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ExitDrained(const std::string& service) {
+  LogInfo("stopped", {{"service", service}});
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(0);
 }
 
 int WaitForTerminationSignal() {

@@ -83,11 +83,8 @@ int RunServiceMain(
   }
   int signal = WaitForTerminationSignal();
   LogInfo("signal received", {{"service", spec.name}, {"signal", absl::StrCat(signal), true}});
-  host->Shutdown();
-  host->Wait();
-  host.reset();
-  LogInfo("stopped", {{"service", spec.name}});
-  return 0;
+  host->DrainForExit();
+  ExitDrained(spec.name);
 }
 
 }  // namespace gt

@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gt/cq_tag.h"
+#include "gt/drain.h"
 #include "gt/identity.h"
 #include "gt/log.h"
 #include "gt/status.h"
@@ -103,6 +104,10 @@ class ForwardCall final {
     start_ = absl::Now();
     request_id_ = RequestIdFor(ClientHeader(context_, kRequestIdHeader));
     context_.AddInitialMetadata(kRequestIdHeader, request_id_);
+    if (ProcessDraining()) {
+      Reply(FromGrpcStatus(DrainingRefusal()));
+      return;
+    }
     PresentedToken presented;
     auto cached =
         f_.gate_.authenticator.TryCached(ClientHeader(context_, "authorization"), &presented);
@@ -307,6 +312,15 @@ class ForwardCall final {
       }
     }
     grpc::Status final_status = upstream_status;
+    if (upstream_status.error_code() == grpc::StatusCode::CANCELLED && !context_.IsCancelled()) {
+      // Our client did not cancel: the backend ended the call (a server
+      // stopping, in gRPC 1.51, cancels calls it has not started). Whether
+      // it did anything is not known: UNAVAILABLE, which clients retry, with
+      // the same request_id.
+      final_status = grpc::Status(
+          grpc::StatusCode::UNAVAILABLE,
+          absl::StrCat(method_.backend->name, " ended the call before answering; retry"));
+    }
     if (upstream_status.error_code() == grpc::StatusCode::UNAVAILABLE &&
         IsTransportFailure(upstream_status.error_message())) {
       LogError("upstream unreachable", {{"backend", method_.backend->name},

@@ -187,10 +187,6 @@ int main(int argc, char** argv) {
   }
   int signal = gt::WaitForTerminationSignal();
   gt::LogInfo("signal received", {{"service", "gateway"}, {"signal", absl::StrCat(signal), true}});
-  host->Shutdown();
-  host->Wait();
-  host.reset();
-  attached->reset();
-  gt::LogInfo("stopped", {{"service", "gateway"}});
-  return 0;
+  host->DrainForExit();
+  gt::ExitDrained("gateway");
 }

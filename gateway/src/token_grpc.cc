@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gt/drain.h"
 #include "gt/identity.h"
 #include "gt/status.h"
 
@@ -12,6 +13,9 @@ namespace v1 = goldenthread::v1;
 template <typename Request, typename Response, typename Fn>
 grpc::Status TokenGrpcService::Serve(grpc::ServerContext* context, const char* method,
                                      const Request& request, Response* response, Fn fn) {
+  if (ProcessDraining()) {
+    return DrainingRefusal();
+  }
   absl::Time start = absl::Now();
   std::string path = absl::StrCat("/goldenthread.v1.TokenService/", method);
   std::string request_id = RequestIdFor(ClientHeader(*context, kRequestIdHeader));

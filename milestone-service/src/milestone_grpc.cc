@@ -60,6 +60,9 @@ grpc::ServerUnaryReactor* MilestoneGrpcService::DeleteMilestone(
 
 grpc::ServerWriteReactor<v1::MilestoneUpdate>* MilestoneGrpcService::WatchMilestoneUpdates(
     grpc::CallbackServerContext* context, const v1::WatchMilestoneUpdatesRequest* request) {
+  if (ProcessDraining()) {
+    return new RefusedStream(DrainingRefusal());
+  }
   auto plan = manager_.WatchTarget(CallerFrom(*context), *request);
   if (!plan.ok()) {
     return new RefusedStream(ToGrpcStatus(plan.status()));

@@ -3,6 +3,7 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,12 @@ class GrpcServerMetrics {
   // The grpc-ecosystem spelling of a code: "OK", "InvalidArgument", ...
   static const char* CodeName(int code);
 
+  // Unary calls the server took before the process began to drain and has
+  // not yet finished (streams are not counted: they end when the process
+  // does, and watchers resume).
+  int unary_in_flight() const { return unary_in_flight_.load(); }
+  std::atomic<int>& unary_in_flight_counter() { return unary_in_flight_; }
+
  private:
   Method& Register(std::unordered_map<std::string, std::unique_ptr<Method>>& into,
                    const std::string& path, const std::string& type);
@@ -53,6 +60,7 @@ class GrpcServerMetrics {
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& seconds_;
+  std::atomic<int> unary_in_flight_{0};
   std::mutex mu_;
   // Filled by PreRegister before the server starts, read-only afterwards:
   // the per-call lookup of a known method takes no lock.

@@ -86,12 +86,27 @@ class ServiceHost {
 
   // Health NOT_SERVING at once, keep serving for shutdown_delay, then stop
   // accepting calls and give in-flight ones up to shutdown_grace. Idempotent.
+  // For servers in a process that goes on (tests); a service process that
+  // is stopping uses DrainForExit.
   void Shutdown();
+  // SIGTERM in a service process: health NOT_SERVING at once (Kubernetes
+  // stops routing), keep serving for shutdown_delay, then refuse calls that
+  // arrive (gt::ProcessDraining: UNAVAILABLE, nothing done), end long-lived
+  // streams (shutdown hooks), and wait until every unary call taken before
+  // has finished, at most shutdown_grace. The caller then ends the process
+  // without Server::Shutdown, whose answer to calls arriving meanwhile would
+  // be CANCELLED (see gt/drain.h): a call that reaches a process gone away
+  // hears UNAVAILABLE from its own transport. Returns the unary calls still
+  // running when the grace period ended (0 after a clean drain).
+  int DrainForExit();
   void Wait();
 
  private:
   // Readiness checks (when configured) and returning freed heap to the system.
   void HousekeepingLoop();
+  // Stops housekeeping, turns health NOT_SERVING and waits shutdown_delay;
+  // false when stopping had begun already (or the server never started).
+  bool BeginStopping();
   void SetServing(bool serving);
 
   HostOptions options_;
@@ -133,5 +148,9 @@ void BlockTerminationSignals();
 void SkipMutexDeadlockDetection();
 // Blocks until SIGTERM or SIGINT; returns the signal.
 int WaitForTerminationSignal();
+// After ServiceHost::DrainForExit: logs "stopped" and ends the process at
+// once (exit code 0), leaving the server, its connections and the database
+// pool to the operating system.
+[[noreturn]] void ExitDrained(const std::string& service);
 
 }  // namespace gt

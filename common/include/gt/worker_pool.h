@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "gt/call_deadline.h"
+#include "gt/drain.h"
 
 namespace gt {
 
@@ -45,6 +46,12 @@ class WorkerPool {
 template <typename Fn>
 grpc::ServerUnaryReactor* RunUnary(WorkerPool& pool, grpc::CallbackServerContext* context, Fn fn) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (ProcessDraining()) {
+    // Taken after the drain began: refused before anything is done. Calls
+    // taken before it (queued here included) run to their end.
+    reactor->Finish(DrainingRefusal());
+    return reactor;
+  }
   pool.Submit([reactor, context, fn = std::move(fn)]() mutable {
     absl::Time deadline = absl::FromChrono(context->deadline());
     if (context->IsCancelled()) {
