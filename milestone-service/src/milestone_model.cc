@@ -105,7 +105,7 @@ bool IsOverdue(const std::string& deadline, int32_t status, absl::CivilDay day) 
 }
 
 absl::CivilDay OverdueDayNow(absl::Time now) {
-  return absl::ToCivilDay(now, absl::UTCTimeZone()) - 1;
+  return OverdueDay(absl::ToCivilDay(now, absl::UTCTimeZone()), now);
 }
 
 v1::Milestone ToProto(const PlanRef& plan, const MilestoneRow& row, absl::CivilDay overdue_at) {

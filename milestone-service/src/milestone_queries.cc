@@ -15,10 +15,6 @@ namespace gt::milestone {
 
 namespace v1 = goldenthread::v1;
 
-namespace {
-absl::CivilDay Today(absl::Time now) { return OverdueDayNow(now); }
-}  // namespace
-
 absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestoneUpdates(
     const Caller& caller, const v1::ListMilestoneUpdatesRequest& request) {
   PlanRef plan;
@@ -101,7 +97,7 @@ absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsO
                                        int64_t{size} + 1));
   v1::GetMilestonesAsOfResponse response;
   for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(size); ++i) {
-    *response.add_milestones() = ToProto(plan, rows[i], day);
+    *response.add_milestones() = ToProto(plan, rows[i], OverdueDay(day, now_()));
   }
   if (rows.size() > static_cast<size_t>(size)) {
     response.set_next_page_token(EncodePageToken(fp, absl::StrCat(offset + size)));
@@ -113,11 +109,14 @@ absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
     const Caller& caller, const v1::CountOverdueRequest& request) {
   GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
   GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
-  // Without as_of: now, i.e. the close of yesterday.
-  absl::CivilDay day = Today(now_());
+  // Without as_of: today, i.e. the state now, judged at the close of
+  // yesterday (OverdueDay) — what the gauge and ListMilestones say.
+  const absl::Time now = now_();
+  absl::CivilDay as_of = absl::ToCivilDay(now, absl::UTCTimeZone());
   if (!request.as_of().empty()) {
-    GT_ASSIGN_OR_RETURN(day, ParseDate("as_of", request.as_of()));
+    GT_ASSIGN_OR_RETURN(as_of, ParseDate("as_of", request.as_of()));
   }
+  const absl::CivilDay day = OverdueDay(as_of, now);
   GT_RETURN_IF_ERROR(KnownEnum("", "group_by", request.group_by(), v1::Grouping_descriptor()));
   if (request.group_by() == v1::BY_LEAD_MEMBER) {
     return InvalidField("group_by",
@@ -126,7 +125,7 @@ absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
   }
   GT_ASSIGN_OR_RETURN(
       auto rows,
-      repository_.StateAsOf(plan, absl::FromCivil(day + 1, absl::UTCTimeZone()), std::nullopt));
+      repository_.StateAsOf(plan, absl::FromCivil(as_of + 1, absl::UTCTimeZone()), std::nullopt));
   std::map<std::string, v1::OverdueCount> groups;
   v1::CountOverdueResponse response;
   for (const MilestoneRow& row : rows) {

@@ -42,6 +42,7 @@ absl::StatusOr<ReportScope> ReportManager::Scope(const Caller& caller, absl::str
   } else {
     GT_ASSIGN_OR_RETURN(scope.as_of, ParseDate(Field(prefix, "as_of"), request.as_of()));
   }
+  scope.overdue_day = OverdueDay(scope.as_of, now);
   if (request.has_published_at()) {
     const auto& ts = request.published_at();
     // Timestamp's own valid range (years 1..9999), so FromTimestamp is exact.

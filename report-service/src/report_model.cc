@@ -44,7 +44,7 @@ ActivityState PlanView::StateOf(const v1::Activity& activity) const {
                                : state.status == v1::COMPLETED ? 100
                                                                : 0;
     }
-    state.overdue = IsOverdueAt(activity.deadline(), state.status, scope_.as_of);
+    state.overdue = IsOverdueAt(activity.deadline(), state.status, scope_.overdue_day);
     return state;
   }
   state.source = v1::ROLLED_UP;
@@ -54,7 +54,7 @@ ActivityState PlanView::StateOf(const v1::Activity& activity) const {
   for (const v1::Milestone* m : milestones) {
     any_overdue = any_overdue || m->overdue();
   }
-  state.overdue = any_overdue || IsOverdueAt(activity.deadline(), state.status, scope_.as_of);
+  state.overdue = any_overdue || IsOverdueAt(activity.deadline(), state.status, scope_.overdue_day);
   return state;
 }
 

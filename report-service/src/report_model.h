@@ -21,6 +21,9 @@ struct ReportScope {
   std::string plan;          // "organisations/th/plans/2007-08"
   std::string organisation;  // "th"
   absl::CivilDay as_of;
+  // The day overdue is judged at (gt::OverdueDay): as_of, except as of
+  // today, which has not closed: then yesterday.
+  absl::CivilDay overdue_day;
   std::optional<absl::Time> published_at;
 };
 

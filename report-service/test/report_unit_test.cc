@@ -106,7 +106,9 @@ v1::Milestone M(int id, int activity, v1::MilestoneStatus status, const std::str
   return m;
 }
 
-ReportScope Scope(absl::CivilDay as_of) { return ReportScope{kPlan, "th", as_of, std::nullopt}; }
+ReportScope Scope(absl::CivilDay as_of) {
+  return ReportScope{kPlan, "th", as_of, as_of, std::nullopt};
+}
 
 TEST(RollUpTest, FollowsTheMilestones) {
   auto roll = [](std::vector<v1::MilestoneStatus> statuses) {
