@@ -172,6 +172,42 @@ void MariaDbServer::Stop() {
   server_.reset();
 }
 
+void MariaDbServer::Kill() {
+  if (server_ && server_->Running()) {
+    server_->Signal(SIGKILL);
+    server_->Wait(absl::Seconds(30));
+  }
+  server_.reset();
+}
+
+std::string MariaDbServer::ClientCommand() const {
+  return absl::StrCat("mariadb --no-defaults --socket=", dir_, "/sock");
+}
+
+std::string MariaDbServer::Query(const std::string& sql) {
+  std::string path = absl::StrCat(dir_, "/query.sql");
+  {
+    std::ofstream out(path);
+    out << sql;
+  }
+  std::string command =
+      absl::StrCat(ClientCommand(), " -N -B < '", path, "' 2>>", dir_, "/admin.log");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    throw std::runtime_error("cannot run the mariadb client");
+  }
+  std::string out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    out.append(buffer, n);
+  }
+  if (pclose(pipe) != 0) {
+    throw std::runtime_error("query failed; see " + dir_ + "/admin.log");
+  }
+  return out;
+}
+
 void MariaDbServer::Admin(const std::string& sql) {
   std::string command = absl::StrCat("mariadb --no-defaults --socket=", dir_, "/sock -e \"", sql,
                                      "\" >> ", dir_, "/admin.log 2>&1");

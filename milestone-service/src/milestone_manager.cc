@@ -271,7 +271,10 @@ absl::StatusOr<v1::ListMilestonesResponse> MilestoneManager::ListMilestones(
     filter.statuses.insert(request.statuses(i));
   }
   if (!request.overdue_at().empty()) {
-    GT_ASSIGN_OR_RETURN(filter.overdue_at, ParseDate("overdue_at", request.overdue_at()));
+    GT_ASSIGN_OR_RETURN(absl::CivilDay day, ParseDate("overdue_at", request.overdue_at()));
+    // Today has not closed: overdue "at today" is judged as every current
+    // view judges it (gt::OverdueDay).
+    filter.overdue_at = OverdueDay(day, now_());
   }
   GT_RETURN_IF_ERROR(ValidateOptionalDate("deadline_from", request.deadline_from()));
   GT_RETURN_IF_ERROR(ValidateOptionalDate("deadline_to", request.deadline_to()));
@@ -444,10 +447,12 @@ absl::StatusOr<v1::Milestone> MilestoneManager::Record(
   }
   absl::CivilDay today = Today(now_());
   UpdateCallbacks calls;
+  std::optional<UpdateRow> decided;  // the last row decided, for InDoubtUpdates
   calls.decide = [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
     GT_ASSIGN_OR_RETURN(UpdateRow u, decide(current));
     u.request_id = request_id;
     u.recorded_by = caller.subject;
+    decided = u;
     return u;
   };
   calls.encode = [&](const RecordedUpdate& recorded) {
@@ -455,7 +460,19 @@ absl::StatusOr<v1::Milestone> MilestoneManager::Record(
   };
   calls.want_update_id = [&] { return !sequence_wanted_ || sequence_wanted_(key.plan); };
   calls.on_commit = [&](const RecordedUpdate& recorded) { on_commit_(key.plan, recorded.update); };
-  GT_ASSIGN_OR_RETURN(auto result, repository_.RecordUpdate(key, rk ? &*rk : nullptr, calls));
+  auto recorded = repository_.RecordUpdate(key, rk ? &*rk : nullptr, calls);
+  if (rk.has_value()) {
+    if (!recorded.ok()) {
+      if ((absl::IsUnavailable(recorded.status()) || absl::IsDeadlineExceeded(recorded.status())) &&
+          decided.has_value()) {
+        in_doubt_.Add(*rk, key.plan, *decided);
+      }
+    } else if (auto settled = in_doubt_.Take(*rk); settled && recorded->replayed.has_value()) {
+      on_commit_(settled->plan, settled->update);  // it had committed after all
+    }
+  }
+  GT_RETURN_IF_ERROR(recorded.status());
+  auto& result = *recorded;
   v1::Milestone response;
   if (result.replayed.has_value()) {
     response.ParseFromString(*result.replayed);

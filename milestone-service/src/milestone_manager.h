@@ -7,6 +7,7 @@
 #include "activity_directory.h"
 #include "goldenthread/v1/milestone.pb.h"
 #include "gt/identity.h"
+#include "in_doubt_updates.h"
 #include "milestone_repository.h"
 
 namespace gt::milestone {
@@ -76,7 +77,8 @@ class MilestoneManager {
   absl::StatusOr<MilestoneKey> Scoped(const Caller& caller, absl::string_view field,
                                       absl::string_view name);
   // Appends the history row `decide` makes of the locked current state,
-  // idempotently by request id; tells on_commit_ of new rows.
+  // idempotently by request id; tells on_commit_ of new rows, and of rows
+  // whose commit was in doubt once a retry proves it (InDoubtUpdates).
   absl::StatusOr<goldenthread::v1::Milestone> Record(
       const Caller& caller, const MilestoneKey& key, const google::protobuf::Message& request,
       const std::string& request_id, const std::string& method,
@@ -89,6 +91,7 @@ class MilestoneManager {
   CommitListener on_commit_;
   std::function<absl::Time()> now_;
   SequenceWanted sequence_wanted_;
+  InDoubtUpdates in_doubt_;
 };
 
 }  // namespace gt::milestone

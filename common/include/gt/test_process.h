@@ -49,6 +49,14 @@ class MariaDbServer {
   ~MariaDbServer();
   void Start();
   void Stop();
+  // kill -9, as a crash or an OOM kill would; Start() again runs recovery.
+  void Kill();
+  // Runs SQL as root over the socket; the output rows, tab-separated, one
+  // per line (no header). Throws when the client fails.
+  std::string Query(const std::string& sql);
+  // The client command (with its socket) for SQL that must hold a session
+  // open, e.g. run in the background by a test.
+  std::string ClientCommand() const;
   // mysql://gt:...@127.0.0.1:port/<database>, creating the database.
   std::string CreateDatabase(const std::string& database);
   int port() const { return port_; }
