@@ -9,6 +9,7 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gt/migrations.h"
 #include "gt/status.h"
@@ -21,6 +22,14 @@ absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
   if (request_id.size() > 100) {
     return InvalidField("request_id",
                         absl::StrCat("must be at most 100 characters, got ", request_id.size()));
+  }
+  // One spelling per key: "ws-x " must never be taken for "ws-x".
+  for (char c : request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return InvalidField("request_id",
+                          "must be printable ASCII without spaces (e.g. a UUID), got '" +
+                              absl::CHexEscape(request_id) + "'");
+    }
   }
   std::string bytes;
   // Deterministic, so equal requests hash equally whatever map order.

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gt/status.h"
@@ -36,6 +37,26 @@ absl::Status RequiredText(absl::string_view prefix, absl::string_view field,
     return InvalidField(FieldPath(prefix, field), "must not be empty");
   }
   return MaxText(prefix, field, value, max);
+}
+
+absl::Status KeyText(absl::string_view prefix, absl::string_view field, absl::string_view value) {
+  if (value.empty()) {
+    return absl::OkStatus();
+  }
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  if (blank(value.front()) || blank(value.back())) {
+    return InvalidField(
+        FieldPath(prefix, field),
+        absl::StrCat("must not start or end with a space, got '", absl::CHexEscape(value), "'"));
+  }
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidField(
+          FieldPath(prefix, field),
+          absl::StrCat("must not contain control characters, got '", absl::CHexEscape(value), "'"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status KnownEnum(absl::string_view prefix, absl::string_view field, int value,

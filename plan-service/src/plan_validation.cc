@@ -62,6 +62,8 @@ absl::Status ValidateItem(absl::string_view field, const ItemRow& row) {
   } else {
     GT_RETURN_IF_ERROR(RequiredText(field, "code", row.code, kMaxCode));
   }
+  // A code is a key among its siblings: one spelling of it.
+  GT_RETURN_IF_ERROR(KeyText(field, "code", row.code));
   GT_RETURN_IF_ERROR(RequiredText(field, "title", row.title, kMaxItemTitle));
   if (row.position < 0) {
     return InvalidField(FieldPath(field, "position"),
