@@ -23,14 +23,14 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
 #define GT_SIMPLE(Method, Request, Response)                                                  \
   grpc::ServerUnaryReactor* MilestoneGrpcService::Method(                                     \
       grpc::CallbackServerContext* context, const v1::Request* request, Response* response) { \
-    return RunUnary(workers_, context, [this, context, request, response] {                   \
+    return RunUnary(workers_, context, *request, [this, context, request, response] {         \
       return Respond(manager_.Method(CallerFrom(*context), *request), response);              \
     });                                                                                       \
   }
 #define GT_WITH_DEADLINE(Method, Request, Response)                                           \
   grpc::ServerUnaryReactor* MilestoneGrpcService::Method(                                     \
       grpc::CallbackServerContext* context, const v1::Request* request, Response* response) { \
-    return RunUnary(workers_, context, [this, context, request, response] {                   \
+    return RunUnary(workers_, context, *request, [this, context, request, response] {         \
       return Respond(manager_.Method(CallerFrom(*context), DeadlineOf(*context), *request),   \
                      response);                                                               \
     });                                                                                       \
@@ -53,15 +53,15 @@ GT_SIMPLE(CountOverdue, CountOverdueRequest, v1::CountOverdueResponse)
 grpc::ServerUnaryReactor* MilestoneGrpcService::DeleteMilestone(
     grpc::CallbackServerContext* context, const v1::DeleteMilestoneRequest* request,
     google::protobuf::Empty*) {
-  return RunUnary(workers_, context, [this, context, request] {
+  return RunUnary(workers_, context, *request, [this, context, request] {
     return ToGrpcStatus(manager_.DeleteMilestone(CallerFrom(*context), *request));
   });
 }
 
 grpc::ServerWriteReactor<v1::MilestoneUpdate>* MilestoneGrpcService::WatchMilestoneUpdates(
     grpc::CallbackServerContext* context, const v1::WatchMilestoneUpdatesRequest* request) {
-  if (ProcessDraining()) {
-    return new RefusedStream(DrainingRefusal());
+  if (grpc::Status admitted = AdmitCall(*request); !admitted.ok()) {
+    return new RefusedStream(admitted);
   }
   auto plan = manager_.WatchTarget(CallerFrom(*context), *request);
   if (!plan.ok()) {

@@ -1,6 +1,6 @@
 #include "plan_grpc.h"
 
-#include "gt/drain.h"
+#include "gt/edge.h"
 #include "gt/status.h"
 
 namespace gt::plan {
@@ -16,7 +16,7 @@ grpc::Status Empty(const absl::Status& status) { return ToGrpcStatus(status); }
 #define GT_DIRECT(Method, Request, Response)                                                     \
   grpc::Status PlanGrpcService::Method(grpc::ServerContext* context, const v1::Request* request, \
                                        v1::Response* response) {                                 \
-    GT_BEGIN_SYNC_CALL(context);                                                                 \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
     return Respond(manager_.Method(CallerFrom(*context), *request), response);                   \
   }
 
@@ -36,14 +36,14 @@ GT_DIRECT(ImportPlan, ImportPlanRequest, PlanTree)
 grpc::Status PlanGrpcService::DeletePlan(grpc::ServerContext* context,
                                          const v1::DeletePlanRequest* request,
                                          google::protobuf::Empty*) {
-  GT_BEGIN_SYNC_CALL(context);
+  GT_BEGIN_SYNC_CALL(context, request);
   return Empty(manager_.DeletePlan(CallerFrom(*context), *request));
 }
 
 grpc::Status PlanGrpcService::DeleteMeasureValue(grpc::ServerContext* context,
                                                  const v1::DeleteMeasureValueRequest* request,
                                                  google::protobuf::Empty*) {
-  GT_BEGIN_SYNC_CALL(context);
+  GT_BEGIN_SYNC_CALL(context, request);
   return Empty(manager_.DeleteMeasureValue(CallerFrom(*context), *request));
 }
 
@@ -52,20 +52,20 @@ grpc::Status PlanGrpcService::DeleteMeasureValue(grpc::ServerContext* context,
   grpc::Status PlanGrpcService::Create##Kind(grpc::ServerContext* context,                        \
                                              const v1::Create##Kind##Request* request,            \
                                              v1::Kind* response) {                                \
-    GT_BEGIN_SYNC_CALL(context);                                                                  \
+    GT_BEGIN_SYNC_CALL(context, request);                                                         \
     return Respond(                                                                               \
         manager_.CreateItem<v1::Kind>(CallerFrom(*context), request->parent(), request->field()), \
         response);                                                                                \
   }                                                                                               \
   grpc::Status PlanGrpcService::Get##Kind(                                                        \
       grpc::ServerContext* context, const v1::Get##Kind##Request* request, v1::Kind* response) {  \
-    GT_BEGIN_SYNC_CALL(context);                                                                  \
+    GT_BEGIN_SYNC_CALL(context, request);                                                         \
     return Respond(manager_.GetItem<v1::Kind>(CallerFrom(*context), request->name()), response);  \
   }                                                                                               \
   grpc::Status PlanGrpcService::List##Kinds(grpc::ServerContext* context,                         \
                                             const v1::List##Kinds##Request* request,              \
                                             v1::List##Kinds##Response* response) {                \
-    GT_BEGIN_SYNC_CALL(context);                                                                  \
+    GT_BEGIN_SYNC_CALL(context, request);                                                         \
     auto page = manager_.ListItems<v1::Kind>(CallerFrom(*context), request->parent(),             \
                                              request->page_size(), request->page_token());        \
     if (!page.ok()) {                                                                             \
@@ -80,7 +80,7 @@ grpc::Status PlanGrpcService::DeleteMeasureValue(grpc::ServerContext* context,
   grpc::Status PlanGrpcService::Update##Kind(grpc::ServerContext* context,                        \
                                              const v1::Update##Kind##Request* request,            \
                                              v1::Kind* response) {                                \
-    GT_BEGIN_SYNC_CALL(context);                                                                  \
+    GT_BEGIN_SYNC_CALL(context, request);                                                         \
     return Respond(manager_.UpdateItem<v1::Kind>(CallerFrom(*context), request->field(),          \
                                                  request->update_mask()),                         \
                    response);                                                                     \
@@ -88,7 +88,7 @@ grpc::Status PlanGrpcService::DeleteMeasureValue(grpc::ServerContext* context,
   grpc::Status PlanGrpcService::Delete##Kind(grpc::ServerContext* context,                        \
                                              const v1::Delete##Kind##Request* request,            \
                                              google::protobuf::Empty*) {                          \
-    GT_BEGIN_SYNC_CALL(context);                                                                  \
+    GT_BEGIN_SYNC_CALL(context, request);                                                         \
     return Empty(                                                                                 \
         manager_.DeleteItem<v1::Kind>(CallerFrom(*context), request->name(), request->etag()));   \
   }

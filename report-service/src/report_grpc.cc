@@ -2,7 +2,7 @@
 
 #include <grpcpp/client_context.h>
 
-#include "gt/drain.h"
+#include "gt/edge.h"
 #include "gt/identity.h"
 #include "gt/status.h"
 
@@ -29,8 +29,8 @@ CallDecorator DecoratorFor(const grpc::ServerContext& context) {
 #define GT_RPC(Method, Request, Response)                                                          \
   grpc::Status ReportGrpcService::Method(grpc::ServerContext* context, const v1::Request* request, \
                                          Response* response) {                                     \
-    if (ProcessDraining()) {                                                                       \
-      return DrainingRefusal();                                                                    \
+    if (grpc::Status admitted = AdmitCall(*request); !admitted.ok()) {                             \
+      return admitted;                                                                             \
     }                                                                                              \
     return Respond(manager_.Method(CallerFrom(*context), DecoratorFor(*context), *request),        \
                    response);                                                                      \

@@ -2,9 +2,6 @@
 
 #include <grpcpp/support/status.h>
 
-#include "absl/time/time.h"
-#include "gt/call_deadline.h"
-
 namespace gt {
 
 // A service process that has begun to stop (SIGTERM) drains: calls it has
@@ -23,11 +20,3 @@ void StartProcessDrain();
 grpc::Status DrainingRefusal();
 
 }  // namespace gt
-
-// The first line of a synchronous unary handler: refuses the call when the
-// process drains, else puts the call's deadline in scope for what it runs.
-#define GT_BEGIN_SYNC_CALL(context) \
-  if (::gt::ProcessDraining()) {    \
-    return ::gt::DrainingRefusal(); \
-  }                                 \
-  const ::gt::ScopedCallDeadline gt_call_deadline_(absl::FromChrono((context)->deadline()))

@@ -12,7 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "gt/call_deadline.h"
-#include "gt/drain.h"
+#include "gt/edge.h"
 
 namespace gt {
 
@@ -44,12 +44,14 @@ class WorkerPool {
 // scope (ScopedCallDeadline), so database waits end with the call. A call
 // cancelled or past its deadline while it queued finishes without running.
 template <typename Fn>
-grpc::ServerUnaryReactor* RunUnary(WorkerPool& pool, grpc::CallbackServerContext* context, Fn fn) {
+grpc::ServerUnaryReactor* RunUnary(WorkerPool& pool, grpc::CallbackServerContext* context,
+                                   const google::protobuf::Message& request, Fn fn) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (ProcessDraining()) {
-    // Taken after the drain began: refused before anything is done. Calls
-    // taken before it (queued here included) run to their end.
-    reactor->Finish(DrainingRefusal());
+  // Refused before anything is done: taken after the drain began (calls
+  // taken before it, queued here included, run to their end), or holding a
+  // value no field may hold.
+  if (grpc::Status admitted = AdmitCall(request); !admitted.ok()) {
+    reactor->Finish(admitted);
     return reactor;
   }
   pool.Submit([reactor, context, fn = std::move(fn)]() mutable {
