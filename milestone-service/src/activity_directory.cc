@@ -16,11 +16,8 @@ int64_t IdOf(const std::string& name) {
   return id;
 }
 
-}  // namespace
-
-absl::StatusOr<std::map<int64_t, ActivityPlace>> GrpcActivityDirectory::Activities(
-    const Caller& caller, absl::Time deadline, const PlanRef& plan) {
-  grpc::ClientContext context;
+// A call to plan-service on the caller's behalf: its identity and deadline.
+void OnBehalfOf(const Caller& caller, absl::Time deadline, grpc::ClientContext& context) {
   context.set_deadline(absl::ToChronoTime(deadline));
   if (!caller.organisation.empty()) {
     context.AddMetadata(kOrganisationHeader, caller.organisation);
@@ -30,6 +27,49 @@ absl::StatusOr<std::map<int64_t, ActivityPlace>> GrpcActivityDirectory::Activiti
   if (!caller.request_id.empty()) {
     context.AddMetadata(kRequestIdHeader, caller.request_id);
   }
+}
+
+}  // namespace
+
+absl::Status GrpcActivityDirectory::PlanExists(const Caller& caller, absl::Time deadline,
+                                               const PlanRef& plan) {
+  constexpr absl::Duration kRemembered = absl::Seconds(5);
+  const std::string name = PlanName(plan);
+  const absl::Time now = absl::Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = seen_.find(name);
+    if (it != seen_.end() && now - it->second < kRemembered) {
+      return absl::OkStatus();
+    }
+    if (seen_.size() > 10000) {
+      seen_.clear();
+    }
+  }
+  grpc::ClientContext context;
+  OnBehalfOf(caller, deadline, context);
+  goldenthread::v1::GetPlanRequest request;
+  request.set_name(name);
+  goldenthread::v1::Plan found;
+  grpc::Status status = plans_.GetPlan(&context, request, &found);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    return NotFound("plan", name);
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return absl::UnavailableError("plan-service is unavailable; retry shortly");
+  }
+  if (!status.ok()) {
+    return FromGrpcStatus(status);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  seen_[name] = now;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<int64_t, ActivityPlace>> GrpcActivityDirectory::Activities(
+    const Caller& caller, absl::Time deadline, const PlanRef& plan) {
+  grpc::ClientContext context;
+  OnBehalfOf(caller, deadline, context);
   goldenthread::v1::GetPlanTreeRequest request;
   request.set_name(PlanName(plan));
   goldenthread::v1::PlanTree tree;

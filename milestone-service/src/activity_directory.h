@@ -2,6 +2,8 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -30,6 +32,10 @@ class ActivityDirectory {
   virtual absl::StatusOr<std::map<int64_t, ActivityPlace>> Activities(const Caller& caller,
                                                                       absl::Time deadline,
                                                                       const PlanRef& plan) = 0;
+  // OK when the plan exists; NOT_FOUND "plan <name> not found" when it does
+  // not, the very answer another organisation's plan gets.
+  virtual absl::Status PlanExists(const Caller& caller, absl::Time deadline,
+                                  const PlanRef& plan) = 0;
 };
 
 // One GetPlanTree call per create (single or batch), with the caller's
@@ -41,9 +47,14 @@ class GrpcActivityDirectory : public ActivityDirectory {
   absl::StatusOr<std::map<int64_t, ActivityPlace>> Activities(const Caller& caller,
                                                               absl::Time deadline,
                                                               const PlanRef& plan) override;
+  // GetPlan; a plan seen to exist is remembered for a few seconds (reads of
+  // a plan come in runs: a report's pages), a missing one never.
+  absl::Status PlanExists(const Caller& caller, absl::Time deadline, const PlanRef& plan) override;
 
  private:
   goldenthread::v1::PlanService::StubInterface& plans_;
+  std::mutex mu_;
+  std::map<std::string, absl::Time> seen_;  // plan name -> when it was last seen to exist
 };
 
 }  // namespace gt::milestone

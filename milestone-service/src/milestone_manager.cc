@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gt/call_deadline.h"
 #include "gt/dates.h"
 #include "gt/paging.h"
 #include "gt/sql_util.h"
@@ -256,10 +257,19 @@ absl::StatusOr<v1::Milestone> MilestoneManager::GetMilestone(
   return ToProto(key.plan, row, Today(now_()));
 }
 
+absl::StatusOr<PlanRef> MilestoneManager::ExistingPlan(const Caller& caller,
+                                                       absl::string_view field,
+                                                       absl::string_view name) {
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan(field, name));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", name));
+  absl::Time deadline = std::min(CurrentCallDeadline(), absl::Now() + absl::Seconds(10));
+  GT_RETURN_IF_ERROR(activities_.PlanExists(caller, deadline, plan));
+  return plan;
+}
+
 absl::StatusOr<v1::ListMilestonesResponse> MilestoneManager::ListMilestones(
     const Caller& caller, const v1::ListMilestonesRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
   GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 100, 1000));
   MilestoneFilter filter;
   if (!request.activity().empty()) {

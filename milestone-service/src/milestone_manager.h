@@ -76,6 +76,10 @@ class MilestoneManager {
       const std::string& method);
   absl::StatusOr<MilestoneKey> Scoped(const Caller& caller, absl::string_view field,
                                       absl::string_view name);
+  // The plan named by `field`, the caller's and existing: NOT_FOUND for a
+  // missing plan exactly as for another organisation's.
+  absl::StatusOr<PlanRef> ExistingPlan(const Caller& caller, absl::string_view field,
+                                       absl::string_view name);
   // Appends the history row `decide` makes of the locked current state,
   // idempotently by request id; tells on_commit_ of new rows, and of rows
   // whose commit was in doubt once a retry proves it (InDoubtUpdates).

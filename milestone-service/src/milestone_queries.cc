@@ -33,6 +33,9 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
   }
   GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation,
                                        milestone_id ? "milestone" : "plan", request.parent()));
+  if (!milestone_id) {
+    GT_RETURN_IF_ERROR(ExistingPlan(caller, "parent", request.parent()).status());
+  }
   std::optional<v1::UpdateKind> kind;
   if (request.kind() != v1::UPDATE_KIND_UNSPECIFIED) {
     if (!v1::UpdateKind_IsValid(request.kind())) {
@@ -71,8 +74,7 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
 
 absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsOf(
     const Caller& caller, const v1::GetMilestonesAsOfRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
   if (request.as_of().empty()) {
     return InvalidField("as_of", "must not be empty");
   }
@@ -107,8 +109,7 @@ absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsO
 
 absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
     const Caller& caller, const v1::CountOverdueRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
   // Without as_of: today, i.e. the state now, judged at the close of
   // yesterday (OverdueDay) — what the gauge and ListMilestones say.
   const absl::Time now = now_();
@@ -166,8 +167,7 @@ absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
 
 absl::StatusOr<PlanRef> MilestoneManager::WatchTarget(
     const Caller& caller, const v1::WatchMilestoneUpdatesRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan("parent", request.parent()));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
   if (request.start_after_sequence() < 0) {
     return InvalidField("start_after_sequence", "must not be negative");
   }
