@@ -18,6 +18,49 @@ namespace {
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
 
+// What GetPlanTree can always return whole: a plan's tree is at most this
+// many items (priorities, outcomes, activities and measures) and this many
+// bytes as GetPlanTree sends it, below the 4 MiB message limit with room for
+// the envelope and for creates that race each other. Checked before any
+// write, so nothing can be written that the API cannot read back.
+constexpr size_t kMaxTreeItems = 5000;
+constexpr size_t kMaxTreeBytes = 3 << 20;
+
+size_t TreeItems(const v1::PlanTree& tree) {
+  size_t items = static_cast<size_t>(tree.priorities_size());
+  for (const auto& priority : tree.priorities()) {
+    items += static_cast<size_t>(priority.measures_size() + priority.outcomes_size());
+    for (const auto& outcome : priority.outcomes()) {
+      items += static_cast<size_t>(outcome.activities_size() + outcome.measures_size());
+    }
+  }
+  return items;
+}
+
+// The tree `tree` would be once stored, with `extra_items` more of
+// `extra_bytes` in all: refused when GetPlanTree could not return it.
+absl::Status CheckTreeFits(absl::string_view field, const PlanKey& key, const v1::PlanTree& tree,
+                           size_t extra_items, size_t extra_bytes) {
+  const size_t items = TreeItems(tree) + extra_items;
+  // Each stored item gains its resource name and its parent's (each at most
+  // ~64 bytes besides the two ids), a position and an etag.
+  const size_t per_item = 2 * (64 + key.organisation.size() + key.plan.size()) + 40;
+  const size_t bytes = tree.ByteSizeLong() + extra_bytes + items * per_item;
+  if (items > kMaxTreeItems) {
+    return InvalidField(field, absl::StrCat("a plan holds at most ", kMaxTreeItems,
+                                            " priorities, outcomes, activities and measures; "
+                                            "this one would hold ",
+                                            items));
+  }
+  if (bytes > kMaxTreeBytes) {
+    return InvalidField(field, absl::StrCat("a plan's tree is at most ", kMaxTreeBytes,
+                                            " bytes, so that GetPlanTree returns it whole; this "
+                                            "one would be about ",
+                                            bytes));
+  }
+  return absl::OkStatus();
+}
+
 // Per resource type: its kind, the kinds its parent may be, and conversions.
 template <typename Msg>
 struct Traits;
@@ -225,6 +268,9 @@ absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const std::str
   row.parent_kind = parent_key.kind;
   row.parent_id = parent_key.id;
   GT_RETURN_IF_ERROR(ValidateItem(KindNoun(T::kKind), row));
+  GT_ASSIGN_OR_RETURN(v1::PlanTree current, repository_.GetPlanTree(parent_key.plan));
+  GT_RETURN_IF_ERROR(
+      CheckTreeFits(KindNoun(T::kKind), parent_key.plan, current, 1, item.ByteSizeLong()));
   GT_ASSIGN_OR_RETURN(ItemRow created, repository_.CreateItem(parent_key.plan, row));
   return T::To(parent_key.plan, created);
 }
@@ -372,6 +418,7 @@ absl::StatusOr<v1::PlanTree> PlanManager::ImportPlan(const Caller& caller,
   GT_RETURN_IF_ERROR(ValidateId("plan_id", request.plan_id()));
   GT_RETURN_IF_ERROR(ValidateTree("tree", request.tree()));
   PlanKey key{org, request.plan_id()};
+  GT_RETURN_IF_ERROR(CheckTreeFits("tree", key, request.tree(), 0, 0));
   if (request.validate_only()) {
     // Answer as the real import would: a missing organisation, or an existing
     // plan without replace, is refused here too.
