@@ -5,12 +5,24 @@
 
 namespace gt::gateway {
 
+namespace {
+constexpr absl::string_view kUnknownTokenPayload = "goldenthread/unknown-token";
+}  // namespace
+
 absl::Status Authenticator::Fail(AuthFailure failure, absl::string_view message) {
   metrics_.CountAuthFailure(failure);
   if (failure == AuthFailure::kUnavailable) {
     return absl::UnavailableError(message);
   }
-  return absl::UnauthenticatedError(message);
+  absl::Status status = absl::UnauthenticatedError(message);
+  if (failure == AuthFailure::kUnknown) {
+    status.SetPayload(kUnknownTokenPayload, absl::Cord("1"));
+  }
+  return status;
+}
+
+bool Authenticator::IsUnknownToken(const absl::Status& status) {
+  return status.GetPayload(kUnknownTokenPayload).has_value();
 }
 
 absl::StatusOr<Identity> Authenticator::Judge(const TokenRecord& record, absl::Time now) {

@@ -41,6 +41,10 @@ class Authenticator {
   // Both, for callers on threads that may block (the sync TokenService).
   absl::StatusOr<Identity> Authenticate(absl::string_view authorization);
 
+  // A well-formed token that no organisation issued: what guessing looks
+  // like (AuthThrottle counts these).
+  static bool IsUnknownToken(const absl::Status& status);
+
   // Called after a revocation commits: the token stops working at once.
   void Forget(const std::string& organisation, const std::string& token_id);
 

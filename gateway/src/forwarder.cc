@@ -16,6 +16,7 @@
 #include "gt/drain.h"
 #include "gt/identity.h"
 #include "gt/log.h"
+#include "gt/request_check.h"
 #include "gt/status.h"
 
 namespace gt::gateway {
@@ -108,11 +109,20 @@ class ForwardCall final {
       Reply(FromGrpcStatus(DrainingRefusal()));
       return;
     }
+
     PresentedToken presented;
     auto cached =
         f_.gate_.authenticator.TryCached(ClientHeader(context_, "authorization"), &presented);
     if (cached.has_value()) {
       Authorise(*std::move(cached));
+      return;
+    }
+    // A token this gateway has not seen lately: looked up in the database,
+    // unless its address has guessed too often (AuthThrottle).
+    address_ = AuthThrottle::AddressOf(context_.peer());
+    if (absl::Duration left = f_.gate_.throttle.Blocked(address_, start_);
+        left > absl::ZeroDuration()) {
+      Reply(ThrottledAuth(f_.gate_.metrics, left), left);
     } else {
       ++pending_;                                // authorised_
       alarm_ = std::make_unique<grpc::Alarm>();  // only on a miss: it allocates
@@ -207,6 +217,9 @@ class ForwardCall final {
 
   void Authorise(absl::StatusOr<Identity> identity) {
     if (!identity.ok()) {
+      if (Authenticator::IsUnknownToken(identity.status())) {
+        f_.gate_.throttle.Failed(address_, absl::Now());
+      }
       Reply(identity.status());
       return;
     }
@@ -247,8 +260,22 @@ class ForwardCall final {
     grpc::ProtoBufferReader reader(&request_);
     if (!message->ParseFromZeroCopyStream(&reader)) {
       f_.gate_.metrics.CountRejection(GatewayMetrics::Rejection::kBadRequest);
+      std::string flat;
+      std::vector<grpc::Slice> slices;
+      if (request_.Dump(&slices).ok()) {
+        for (const grpc::Slice& s : slices) {
+          flat.append(reinterpret_cast<const char*>(s.begin()), s.size());
+        }
+      }
+      if (auto field = FindInvalidUtf8(method_.rule->method->input_type(), flat)) {
+        return InvalidField(*field, "must be valid UTF-8");
+      }
       return absl::InvalidArgumentError(absl::StrCat(
           "the request is not a valid ", method_.rule->method->input_type()->full_name()));
+    }
+    if (absl::Status values = CheckRequestValues(*message); !values.ok()) {
+      f_.gate_.metrics.CountRejection(GatewayMetrics::Rejection::kBadRequest);
+      return values;
     }
     absl::Status status = CheckOrganisation(*message, identity_.organisation);
     if (!status.ok()) {
@@ -364,6 +391,7 @@ class ForwardCall final {
 
   absl::Time start_;
   std::string request_id_;
+  std::string address_;                // the client's, for AuthThrottle
   absl::StatusOr<Identity> verified_;  // from the executor, on a cache miss
   std::unique_ptr<grpc::Alarm> alarm_;
   Identity identity_;

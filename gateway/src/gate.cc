@@ -43,4 +43,11 @@ std::string ClientHeader(const grpc::ServerContextBase& context, absl::string_vi
   return std::string(it->second.data(), it->second.size());
 }
 
+absl::Status ThrottledAuth(GatewayMetrics& metrics, absl::Duration left) {
+  metrics.CountRejection(GatewayMetrics::Rejection::kAuthThrottled);
+  return absl::ResourceExhaustedError(
+      absl::StrCat("too many failed authentications from this address; retry in ",
+                   absl::ToInt64Seconds(absl::Ceil(left, absl::Seconds(1))), " s"));
+}
+
 }  // namespace gt::gateway

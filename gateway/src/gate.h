@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "access_policy.h"
+#include "auth_throttle.h"
 #include "authenticator.h"
 #include "call_policy.h"
 #include "gateway_metrics.h"
@@ -22,6 +23,7 @@ struct Gate {
   const AccessPolicy& policy;
   Authenticator& authenticator;
   RateLimiter& limiter;
+  AuthThrottle& throttle;
   GatewayMetrics& metrics;
   DeadlinePolicy deadlines;
 };
@@ -38,6 +40,10 @@ struct CallLog {
   absl::Duration upstream_latency;
 };
 void LogCall(const CallLog& call);
+
+// The answer to a call from an address that has failed to authenticate too
+// often (AuthThrottle); counted as a rejection.
+absl::Status ThrottledAuth(GatewayMetrics& metrics, absl::Duration left);
 // On by default (--log_calls): one JSON line per call, who called what and
 // how it ended. Off, the gateway logs only errors, as nginx with `access_log
 // off` does.

@@ -28,6 +28,7 @@ GatewayMetrics::GatewayMetrics(prometheus::Registry& registry,
       {Rejection::kOrganisation, "organisation"},
       {Rejection::kRateLimited, "rate_limited"},
       {Rejection::kTooManyStreams, "too_many_streams"},
+      {Rejection::kAuthThrottled, "auth_throttled"},
       {Rejection::kBadRequest, "bad_request"}};
   for (const auto& [rejection, name] : rejections) {
     rejection_counters_[rejection] = &rejections_.Add({{"reason", name}});

@@ -18,14 +18,21 @@ namespace gt::gateway {
 //   goldenthread_gateway_auth_failures_total{reason}
 //       missing|malformed|unknown|revoked|expired|unavailable
 //   goldenthread_gateway_rejections_total{reason}
-//       role|organisation|rate_limited|too_many_streams|bad_request
+//       role|organisation|rate_limited|too_many_streams|bad_request|auth_throttled
 //   goldenthread_gateway_upstream_seconds{backend}   (histogram)
 class GatewayMetrics {
  public:
   GatewayMetrics(prometheus::Registry& registry, const std::vector<std::string>& backends);
 
   void CountAuthFailure(AuthFailure failure);
-  enum class Rejection { kRole, kOrganisation, kRateLimited, kTooManyStreams, kBadRequest };
+  enum class Rejection {
+    kRole,
+    kOrganisation,
+    kRateLimited,
+    kTooManyStreams,
+    kBadRequest,
+    kAuthThrottled
+  };
   void CountRejection(Rejection rejection);
   // Time from starting the upstream call to its final status.
   void ObserveUpstream(const std::string& backend, double seconds);

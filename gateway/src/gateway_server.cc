@@ -35,13 +35,15 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Attach(const GatewayOptions& o
   g->repository_ = std::make_unique<MysqlTokenRepository>(pool);
   g->authenticator_ = std::make_unique<Authenticator>(*g->repository_, *g->metrics_, options.auth);
   g->limiter_ = std::make_unique<RateLimiter>(options.limits);
+  g->throttle_ = std::make_unique<AuthThrottle>(options.throttle);
   Authenticator* authenticator = g->authenticator_.get();
   g->manager_ = std::make_unique<TokenManager>(
       *g->repository_, [authenticator](const std::string& organisation, const std::string& id) {
         authenticator->Forget(organisation, id);
       });
   g->executor_ = std::make_unique<Executor>(options.auth_threads, 10000);
-  Gate gate{*g->policy_, *g->authenticator_, *g->limiter_, *g->metrics_, options.deadlines};
+  Gate gate{*g->policy_,   *g->authenticator_, *g->limiter_,
+            *g->throttle_, *g->metrics_,       options.deadlines};
   g->token_service_ = std::make_unique<TokenGrpcService>(gate, *g->manager_);
   g->forwarder_ = std::make_unique<Forwarder>(gate, *g->backends_, *g->executor_);
   host.AddService(g->token_service_.get());

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "access_policy.h"
+#include "auth_throttle.h"
 #include "authenticator.h"
 #include "backends.h"
 #include "call_policy.h"
@@ -34,6 +35,7 @@ struct GatewayOptions {
   DeadlinePolicy deadlines;
   RateLimitOptions limits;
   AuthOptions auth;
+  AuthThrottleOptions throttle;
   // Threads for token look-ups that miss the cache.
   int auth_threads = 4;
   // Threads that serve the forwarded calls, each draining a completion
@@ -63,6 +65,7 @@ class Gateway {
   std::unique_ptr<MysqlTokenRepository> repository_;
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<AuthThrottle> throttle_;
   std::unique_ptr<TokenManager> manager_;
   std::unique_ptr<Backends> backends_;
   std::unique_ptr<Executor> executor_;

@@ -49,6 +49,10 @@ ABSL_FLAG(double, rate_limit_burst, EnvDoubleOr("GT_RATE_LIMIT_BURST", 100),
           "Calls a token may make at once after being idle (env GT_RATE_LIMIT_BURST)");
 ABSL_FLAG(int, max_streams_per_token, gt::EnvIntOr("GT_MAX_STREAMS_PER_TOKEN", 16),
           "Open streaming calls per token; 0: no limit (env GT_MAX_STREAMS_PER_TOKEN)");
+ABSL_FLAG(int, auth_failures_per_minute, gt::EnvIntOr("GT_AUTH_FAILURES_PER_MINUTE", 30),
+          "Unknown tokens one client address may present in a minute; past it, its calls with "
+          "tokens this gateway has not seen lately are refused RESOURCE_EXHAUSTED until the "
+          "minute ends (known tokens go on working)");
 ABSL_FLAG(int, token_cache_seconds, gt::EnvIntOr("GT_TOKEN_CACHE_SECONDS", 10),
           "How long a verified token is trusted without re-reading it; bounds how long a "
           "revocation made through another replica takes here (env GT_TOKEN_CACHE_SECONDS)");
@@ -174,6 +178,7 @@ int main(int argc, char** argv) {
   gateway.limits.burst = absl::GetFlag(FLAGS_rate_limit_burst);
   gateway.limits.max_streams = absl::GetFlag(FLAGS_max_streams_per_token);
   gateway.auth.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_token_cache_seconds));
+  gateway.throttle.max_failures = std::max(1, absl::GetFlag(FLAGS_auth_failures_per_minute));
   auto attached = gt::gateway::Gateway::Attach(gateway, *pool, *host);
   if (!attached.ok()) {
     return Fail(attached.status());

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "gt/drain.h"
+#include "gt/edge.h"
 #include "gt/identity.h"
 #include "gt/status.h"
 
@@ -13,17 +13,34 @@ namespace v1 = goldenthread::v1;
 template <typename Request, typename Response, typename Fn>
 grpc::Status TokenGrpcService::Serve(grpc::ServerContext* context, const char* method,
                                      const Request& request, Response* response, Fn fn) {
-  if (ProcessDraining()) {
-    return DrainingRefusal();
+  if (grpc::Status admitted = AdmitCall(request); !admitted.ok()) {
+    return admitted;
   }
   absl::Time start = absl::Now();
   std::string path = absl::StrCat("/goldenthread.v1.TokenService/", method);
   std::string request_id = RequestIdFor(ClientHeader(*context, kRequestIdHeader));
   context->AddInitialMetadata(kRequestIdHeader, request_id);
-  absl::StatusOr<Identity> identity =
-      gate_.authenticator.Authenticate(ClientHeader(*context, "authorization"));
-  absl::Status status = identity.status();
+  // As the forwarder does: a cached token answers at once; a look-up is
+  // refused while the address is throttled for guessing.
+  PresentedToken presented;
+  absl::StatusOr<Identity> identity = absl::UnauthenticatedError("");
   absl::Duration retry_after;
+  if (auto cached =
+          gate_.authenticator.TryCached(ClientHeader(*context, "authorization"), &presented)) {
+    identity = *std::move(cached);
+  } else {
+    const std::string address = AuthThrottle::AddressOf(context->peer());
+    if (absl::Duration left = gate_.throttle.Blocked(address, start); left > absl::ZeroDuration()) {
+      identity = ThrottledAuth(gate_.metrics, left);
+      retry_after = left;
+    } else {
+      identity = gate_.authenticator.Verify(presented);
+      if (Authenticator::IsUnknownToken(identity.status())) {
+        gate_.throttle.Failed(address, start);
+      }
+    }
+  }
+  absl::Status status = identity.status();
   if (status.ok()) {
     const MethodRule* rule = gate_.policy.Find(path);
     status = Admit(*identity, *rule, gate_.limiter, gate_.metrics, start, &retry_after);

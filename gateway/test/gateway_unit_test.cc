@@ -6,6 +6,7 @@
 #include <set>
 
 #include "access_policy.h"
+#include "auth_throttle.h"
 #include "call_policy.h"
 #include "goldenthread/v1/milestone.pb.h"
 #include "goldenthread/v1/plan.pb.h"
@@ -260,6 +261,51 @@ TEST(Upstream, TransportFailuresAreNotTheBackendsOwnWords) {
       "connect to remote host: Connection refused"));
   EXPECT_TRUE(IsTransportFailure("Socket closed"));
   EXPECT_FALSE(IsTransportFailure("the database is unavailable; retry shortly"));
+}
+
+}  // namespace
+}  // namespace gt::gateway
+
+namespace gt::gateway {
+namespace {
+
+TEST(AuthThrottle, AddressesLoseTheirPortOnly) {
+  EXPECT_EQ(AuthThrottle::AddressOf("ipv4:10.0.0.7:53211"), "ipv4:10.0.0.7");
+  EXPECT_EQ(AuthThrottle::AddressOf("ipv6:[::1]:5"), "ipv6:[::1]");
+  EXPECT_EQ(AuthThrottle::AddressOf("unix:/tmp/s"), "unix:/tmp/s");
+}
+
+TEST(AuthThrottle, BlocksAnAddressPastItsLimitUntilItsWindowEnds) {
+  AuthThrottleOptions options;
+  options.max_failures = 3;
+  options.window = absl::Seconds(60);
+  AuthThrottle throttle(options);
+  const absl::Time t0 = absl::FromUnixSeconds(1000000);
+  EXPECT_EQ(throttle.Blocked("ipv4:10.0.0.7", t0), absl::ZeroDuration());
+  EXPECT_FALSE(throttle.Failed("ipv4:10.0.0.7", t0));
+  EXPECT_FALSE(throttle.Failed("ipv4:10.0.0.7", t0 + absl::Seconds(1)));
+  EXPECT_EQ(throttle.Blocked("ipv4:10.0.0.7", t0 + absl::Seconds(2)), absl::ZeroDuration());
+  EXPECT_TRUE(throttle.Failed("ipv4:10.0.0.7", t0 + absl::Seconds(2)));
+  EXPECT_EQ(throttle.Blocked("ipv4:10.0.0.7", t0 + absl::Seconds(10)), absl::Seconds(50));
+  EXPECT_EQ(throttle.Blocked("ipv4:10.0.0.8", t0 + absl::Seconds(10)), absl::ZeroDuration());
+  EXPECT_EQ(throttle.Blocked("ipv4:10.0.0.7", t0 + absl::Seconds(60)), absl::ZeroDuration());
+  // A new window starts afresh.
+  EXPECT_FALSE(throttle.Failed("ipv4:10.0.0.7", t0 + absl::Seconds(61)));
+  EXPECT_EQ(throttle.Blocked("ipv4:10.0.0.7", t0 + absl::Seconds(61)), absl::ZeroDuration());
+}
+
+TEST(AuthThrottle, MemoryIsBoundedWhateverTheAddresses) {
+  AuthThrottleOptions options;
+  options.max_failures = 2;
+  options.max_addresses = 100;
+  AuthThrottle throttle(options);
+  const absl::Time t0 = absl::FromUnixSeconds(1000000);
+  for (int i = 0; i < 10000; ++i) {
+    throttle.Failed(absl::StrCat("ipv4:10.0.", i / 256, ".", i % 256), t0 + absl::Milliseconds(i));
+  }
+  // Still counting, and the newest address is remembered.
+  throttle.Failed("ipv4:10.0.39.15", t0 + absl::Seconds(20));
+  EXPECT_GT(throttle.Blocked("ipv4:10.0.39.15", t0 + absl::Seconds(20)), absl::ZeroDuration());
 }
 
 }  // namespace
