@@ -95,6 +95,11 @@ Client::Client(const Args& args) {
   if (token_.empty()) {
     throw UsageError{"no token: set GT_TOKEN or pass --token"};
   }
+  int retry_seconds = 300;
+  if (args.Has("retry_seconds") && !absl::SimpleAtoi(args.Get("retry_seconds"), &retry_seconds)) {
+    throw UsageError{"--retry_seconds must be a number of seconds"};
+  }
+  retry_for_ = absl::Seconds(std::max(0, retry_seconds));
   org_ = args.Get("org");
   if (org_.empty()) {
     const char* env_org = std::getenv("GT_ORG");
@@ -118,6 +123,36 @@ Client::Client(const Args& args) {
   milestones = v1::MilestoneService::NewStub(channel_);
   tokens = v1::TokenService::NewStub(channel_);
   reports = v1::ReportService::NewStub(channel_);
+}
+
+grpc::Status Client::Call(const std::function<grpc::Status(grpc::ClientContext*)>& call,
+                          Resend resend, absl::Duration timeout) const {
+  const absl::Time give_up = absl::Now() + retry_for_;
+  absl::Duration pause = absl::Milliseconds(100);
+  while (true) {
+    auto context = Context(timeout);
+    grpc::Status status = call(context.get());
+    grpc::StatusCode code = status.error_code();
+    bool again = code == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+                 (resend == Resend::kWhenUnknown && (code == grpc::StatusCode::UNAVAILABLE ||
+                                                     code == grpc::StatusCode::DEADLINE_EXCEEDED));
+    if (!again || absl::Now() >= give_up) {
+      return status;
+    }
+    absl::Duration wait = pause;
+    const auto& trailers = context->GetServerTrailingMetadata();
+    auto it = trailers.find("retry-after-ms");
+    int64_t ms = 0;
+    if (it != trailers.end() &&
+        absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &ms) && ms > 0) {
+      wait = absl::Milliseconds(ms);
+    } else {
+      pause = std::min(pause * 2, absl::Seconds(5));
+    }
+    std::cerr << "gtctl: " << absl::StatusCodeToString(static_cast<absl::StatusCode>(code))
+              << ", sending again in " << absl::FormatDuration(wait) << "\n";
+    absl::SleepFor(std::min(wait, std::max(give_up - absl::Now(), absl::ZeroDuration())));
+  }
 }
 
 std::unique_ptr<grpc::ClientContext> Client::Context(absl::Duration timeout) const {
@@ -223,7 +258,9 @@ std::vector<v1::Milestone> AllMilestones(const Client& client, v1::ListMilestone
   request.set_page_size(1000);
   while (true) {
     v1::ListMilestonesResponse page;
-    Check(client.milestones->ListMilestones(client.Context().get(), request, &page));
+    Check(client.Call([&](grpc::ClientContext* c) {
+      return client.milestones->ListMilestones(c, request, &page);
+    }));
     for (auto& m : *page.mutable_milestones()) {
       out.push_back(std::move(m));
     }
@@ -238,7 +275,8 @@ v1::PlanTree GetTree(const Client& client, const std::string& plan) {
   v1::GetPlanTreeRequest request;
   request.set_name(plan);
   v1::PlanTree tree;
-  Check(client.plans->GetPlanTree(client.Context().get(), request, &tree));
+  Check(client.Call(
+      [&](grpc::ClientContext* c) { return client.plans->GetPlanTree(c, request, &tree); }));
   return tree;
 }
 

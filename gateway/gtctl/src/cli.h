@@ -75,6 +75,24 @@ class Client {
 
   std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(60)) const;
 
+  // What may be sent again when the first answer says nothing was done, or
+  // leaves it unknown.
+  enum class Resend {
+    // RESOURCE_EXHAUSTED (the gateway's rate limit: nothing was done) only.
+    kWhenRefused,
+    // Also UNAVAILABLE and DEADLINE_EXCEEDED: for reads, and for writes that
+    // carry a request_id (the server settles a repeat exactly once).
+    kWhenUnknown,
+  };
+  // One call, `call(context)`, sent again with a fresh context (the same
+  // request, so the same request ids) as `resend` allows: after the
+  // retry-after-ms the gateway gave, or a growing pause, for up to
+  // --retry_seconds (300) in all. A bulk command is then never cut in the
+  // middle by the rate limit. The last answer is returned.
+  grpc::Status Call(const std::function<grpc::Status(grpc::ClientContext*)>& call,
+                    Resend resend = Resend::kWhenUnknown,
+                    absl::Duration timeout = absl::Seconds(60)) const;
+
   const std::string& org() const;
   std::string OrgName() const;
   std::string PlanName(const std::string& ref) const;
@@ -88,6 +106,7 @@ class Client {
 
  private:
   std::string addr_, token_, org_;
+  absl::Duration retry_for_ = absl::Seconds(300);
   std::shared_ptr<grpc::Channel> channel_;
 };
 

@@ -19,7 +19,8 @@ namespace gt::gtctl {
 namespace {
 
 const std::set<std::string> kBoolFlags = {"help", "replace", "dry-run", "show-revoked"};
-const std::vector<std::string> kGlobalFlags = {"token", "addr", "output", "org", "help"};
+const std::vector<std::string> kGlobalFlags = {"token", "addr",          "output",
+                                               "org",   "retry_seconds", "help"};
 
 // ---------------------------------------------------------------- commands
 
@@ -29,6 +30,9 @@ const char kGlobalHelp[] =
     "  --addr H:P      gateway address (default: $GT_ADDR, else 127.0.0.1:50050)\n"
     "  --org ORG       organisation (default: $GT_ORG, else the one in the token)\n"
     "  --output F      table (default) or json\n"
+    "  --retry_seconds N  how long a call is sent again (the same request, with its\n"
+    "                  request id) when the gateway's rate limit refuses it (after the\n"
+    "                  retry-after it gives) or the outcome is unknown (300)\n"
     "  --help          this help\n"
     "Exit codes: 0 ok; 1 the server refused (its gRPC code and message are printed);\n"
     "  2 usage; 3 cannot connect; 4 an input file cannot be read or has unreadable rows.\n";

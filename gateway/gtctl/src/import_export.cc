@@ -159,7 +159,8 @@ int Import(const Args& args) {
     list.set_parent(plan);
     list.set_page_size(1);
     v1::ListMilestonesResponse page;
-    Check(client.milestones->ListMilestones(client.Context().get(), list, &page));
+    Check(client.Call(
+        [&](grpc::ClientContext* c) { return client.milestones->ListMilestones(c, list, &page); }));
     csv_plan_has_milestones = page.milestones_size() > 0;
     if (csv_plan_has_milestones && !replace) {
       std::cerr << "error: ALREADY_EXISTS: plan " << plan
@@ -175,7 +176,8 @@ int Import(const Args& args) {
     v1::GetPlanRequest get;
     get.set_name(plan);
     v1::Plan existing;
-    grpc::Status status = client.plans->GetPlan(client.Context().get(), get, &existing);
+    grpc::Status status = client.Call(
+        [&](grpc::ClientContext* c) { return client.plans->GetPlan(c, get, &existing); });
     if (status.ok()) {
       plan_exists = true;
       if (!replace) {
@@ -199,8 +201,9 @@ int Import(const Args& args) {
   const std::string run_id = RandomId();
   import.set_request_id(absl::StrCat(run_id, "-tree"));
   v1::PlanTree created;
-  grpc::Status imported =
-      client.plans->ImportPlan(client.Context(absl::Minutes(5)).get(), import, &created);
+  grpc::Status imported = client.Call(
+      [&](grpc::ClientContext* c) { return client.plans->ImportPlan(c, import, &created); },
+      Client::Resend::kWhenUnknown, absl::Minutes(5));
   if (imported.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
     std::cerr << "error: ALREADY_EXISTS: " << imported.error_message()
               << "\nhint: gtctl import --replace replaces the plan's tree and milestones\n";
@@ -275,7 +278,12 @@ int Import(const Args& args) {
       v1::DeleteMilestoneRequest del;
       del.set_name(m.name());
       google::protobuf::Empty empty;
-      Check(client.milestones->DeleteMilestone(client.Context().get(), del, &empty));
+      // No request id on a delete: sent again only when refused by the rate limit.
+      Check(client.Call(
+          [&](grpc::ClientContext* c) {
+            return client.milestones->DeleteMilestone(c, del, &empty);
+          },
+          Client::Resend::kWhenRefused));
     }
   }
   std::vector<v1::CreateMilestoneRequest> requests;
@@ -305,8 +313,11 @@ int Import(const Args& args) {
       *batch.add_requests() = requests[i];
     }
     v1::BatchCreateMilestonesResponse response;
-    Check(client.milestones->BatchCreateMilestones(client.Context(absl::Minutes(2)).get(), batch,
-                                                   &response));
+    Check(client.Call(
+        [&](grpc::ClientContext* c) {
+          return client.milestones->BatchCreateMilestones(c, batch, &response);
+        },
+        Client::Resend::kWhenUnknown, absl::Minutes(2)));
     done += response.milestones_size();
     bar.Show(done, requests.size());
   }

@@ -52,7 +52,8 @@ int PlansList(const Args& args) {
   v1::ListPlansResponse all;
   while (true) {
     v1::ListPlansResponse page;
-    Check(client.plans->ListPlans(client.Context().get(), request, &page));
+    Check(client.Call(
+        [&](grpc::ClientContext* c) { return client.plans->ListPlans(c, request, &page); }));
     for (auto& p : *page.mutable_plans()) {
       *all.add_plans() = std::move(p);
     }
@@ -180,7 +181,9 @@ int MilestonesUpdate(const Args& args) {
   *request.mutable_effective_at() = ToTimestamp(effective);
   request.set_request_id(RandomId());
   v1::Milestone updated;
-  Check(client.milestones->UpdateMilestoneProgress(client.Context().get(), request, &updated));
+  Check(client.Call([&](grpc::ClientContext* c) {
+    return client.milestones->UpdateMilestoneProgress(c, request, &updated);
+  }));
   return PrintOneMilestone(args, updated);
 }
 
@@ -198,7 +201,9 @@ int MilestonesRevise(const Args& args) {
   *request.mutable_effective_at() = ToTimestamp(effective);
   request.set_request_id(RandomId());
   v1::Milestone updated;
-  Check(client.milestones->ReviseDeadline(client.Context().get(), request, &updated));
+  Check(client.Call([&](grpc::ClientContext* c) {
+    return client.milestones->ReviseDeadline(c, request, &updated);
+  }));
   return PrintOneMilestone(args, updated);
 }
 

@@ -105,7 +105,8 @@ int ReportRender(const Args& args) {
                                   "action-plan, changes")};
   }
   v1::RenderedReport rendered;
-  Check(client.reports->RenderReport(client.Context().get(), request, &rendered));
+  Check(client.Call(
+      [&](grpc::ClientContext* c) { return client.reports->RenderReport(c, request, &rendered); }));
   if (args.Has("out")) {
     std::ofstream out(args.Get("out"), std::ios::binary);
     out << rendered.content();

@@ -63,7 +63,8 @@ int TokensCreate(const Args& args) {
   }
   request.set_request_id(RandomId());
   v1::CreateTokenResponse response;
-  Check(client.tokens->CreateToken(client.Context().get(), request, &response));
+  Check(client.Call(
+      [&](grpc::ClientContext* c) { return client.tokens->CreateToken(c, request, &response); }));
   if (JsonOutput(args)) {
     std::cout << ToJson(response);
   } else {
@@ -84,7 +85,8 @@ int TokensList(const Args& args) {
   v1::ListTokensResponse all;
   while (true) {
     v1::ListTokensResponse page;
-    Check(client.tokens->ListTokens(client.Context().get(), request, &page));
+    Check(client.Call(
+        [&](grpc::ClientContext* c) { return client.tokens->ListTokens(c, request, &page); }));
     for (auto& t : *page.mutable_tokens()) {
       *all.add_tokens() = std::move(t);
     }
@@ -109,7 +111,8 @@ int TokensRevoke(const Args& args) {
                        ? ref
                        : absl::StrCat(client.OrgName(), "/tokens/", ref));
   v1::ApiToken token;
-  Check(client.tokens->RevokeToken(client.Context().get(), request, &token));
+  Check(client.Call(
+      [&](grpc::ClientContext* c) { return client.tokens->RevokeToken(c, request, &token); }));
   if (JsonOutput(args)) {
     std::cout << ToJson(token);
   } else {

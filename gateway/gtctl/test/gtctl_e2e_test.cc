@@ -572,3 +572,32 @@ TEST_F(GtctlTest, TokensCreateListRevoke) {
 
 }  // namespace
 }  // namespace gt::gtctl
+
+namespace gt::gtctl {
+namespace {
+
+// A bulk command through a gateway with a tight rate limit: refused calls
+// are sent again after the retry-after the gateway gives, so the replace
+// completes instead of stopping half way (issue 15: it stopped after
+// deleting 126 of 233 milestones).
+TEST_F(GtctlTest, ABulkImportWaitsOutTheRateLimitInsteadOfStoppingHalfWay) {
+  ASSERT_EQ(Gtctl(absl::StrCat("import ", Seed("003"), " --plan rate-limited")).code, 0);
+  std::string csv = Tmp("rate-limited.csv");
+  ASSERT_EQ(Gtctl(absl::StrCat("export rate-limited --format csv --out ", csv)).code, 0);
+  std::string before = Gtctl("export rate-limited --format json").out;
+  Running tight = Start(GATEWAY_BIN, gateway_db_->uri_string(),
+                        {"--rate_limit_per_second=100", "--rate_limit_burst=10",
+                         absl::StrCat("--plan_service_addr=", plan_->address()),
+                         absl::StrCat("--milestone_service_addr=", milestone_->address()),
+                         absl::StrCat("--report_service_addr=", report_->address())});
+  ASSERT_TRUE(WaitUntil([&] { return Serving(tight.address()); }, absl::Seconds(30)))
+      << tight.process->Log();
+  Result replaced =
+      Gtctl(absl::StrCat("import ", csv, " --plan rate-limited --replace"), "", tight.address());
+  EXPECT_EQ(replaced.code, 0) << replaced;
+  EXPECT_TRUE(absl::StrContains(replaced.err, "RESOURCE_EXHAUSTED, sending again in")) << replaced;
+  EXPECT_EQ(Gtctl("export rate-limited --format json").out, before);
+}
+
+}  // namespace
+}  // namespace gt::gtctl
