@@ -271,42 +271,49 @@ class GatewayE2eTest : public ::testing::Test {
 
   // Everything a holds, read directly from plan-service and the gateway's
   // token table: equal before and after means nothing changed.
-  static std::string SnapshotOfA() {
-    std::string out;
+  static std::string SnapshotOfA(bool strict = true) {
+    // strict: organisation a still holds what PopulateA made (the tests that
+    // only refuse); otherwise any state, read as it is (the fuzzer's).
+    std::string codes;
+    auto read = [&](const grpc::Status& status) {
+      if (strict) {
+        EXPECT_TRUE(status.ok()) << status.error_message();
+      }
+      absl::StrAppend(&codes, status.error_code(), ",");
+    };
     auto direct = PlanDirect();
     v1::GetPlanTreeRequest tree_request;
     tree_request.set_name(names_a_->plan);
     v1::PlanTree tree;
-    EXPECT_TRUE(direct->GetPlanTree(Context("").get(), tree_request, &tree).ok());
+    read(direct->GetPlanTree(Context("").get(), tree_request, &tree));
     v1::ListPlansRequest plans_request;
     plans_request.set_parent("organisations/a");
     v1::ListPlansResponse plans;
-    EXPECT_TRUE(direct->ListPlans(Context("").get(), plans_request, &plans).ok());
+    read(direct->ListPlans(Context("").get(), plans_request, &plans));
     v1::ListMeasureValuesRequest values_request;
     values_request.set_parent(names_a_->measure);
     v1::ListMeasureValuesResponse values;
-    EXPECT_TRUE(direct->ListMeasureValues(Context("").get(), values_request, &values).ok());
+    read(direct->ListMeasureValues(Context("").get(), values_request, &values));
     v1::GetOrganisationRequest org_request;
     org_request.set_name("organisations/a");
     v1::Organisation org;
-    EXPECT_TRUE(direct->GetOrganisation(Context("").get(), org_request, &org).ok());
-    EXPECT_EQ(tree.priorities_size(), 1);
-    EXPECT_EQ(values.values_size(), 1);
+    read(direct->GetOrganisation(Context("").get(), org_request, &org));
+    if (strict) {
+      EXPECT_EQ(tree.priorities_size(), 1);
+      EXPECT_EQ(values.values_size(), 1);
+    }
     v1::ListMilestonesRequest milestones_request;
     milestones_request.set_parent(names_a_->plan);
     v1::ListMilestonesResponse milestones;
-    EXPECT_TRUE(MilestonesDirect()
-                    ->ListMilestones(Context("").get(), milestones_request, &milestones)
-                    .ok());
+    read(MilestonesDirect()->ListMilestones(Context("").get(), milestones_request, &milestones));
     v1::ListMilestoneUpdatesRequest history_request;
     history_request.set_parent(names_a_->plan);
     v1::ListMilestoneUpdatesResponse history;
-    EXPECT_TRUE(MilestonesDirect()
-                    ->ListMilestoneUpdates(Context("").get(), history_request, &history)
-                    .ok());
+    read(MilestonesDirect()->ListMilestoneUpdates(Context("").get(), history_request, &history));
     return absl::StrCat(
-        milestones.SerializeAsString(), history.SerializeAsString(), tree.SerializeAsString(),
-        plans.SerializeAsString(), values.SerializeAsString(), org.SerializeAsString(),
+        codes, milestones.SerializeAsString(), history.SerializeAsString(),
+        tree.SerializeAsString(), plans.SerializeAsString(), values.SerializeAsString(),
+        org.SerializeAsString(),
         gateway_db_->QueryScalar("SELECT CONCAT(COUNT(*), '/', COUNT(revoke_time)) FROM api_tokens "
                                  "WHERE org_id = 'a'"));
   }

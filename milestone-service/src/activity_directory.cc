@@ -33,19 +33,7 @@ void OnBehalfOf(const Caller& caller, absl::Time deadline, grpc::ClientContext& 
 
 absl::Status GrpcActivityDirectory::PlanExists(const Caller& caller, absl::Time deadline,
                                                const PlanRef& plan) {
-  constexpr absl::Duration kRemembered = absl::Seconds(5);
   const std::string name = PlanName(plan);
-  const absl::Time now = absl::Now();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = seen_.find(name);
-    if (it != seen_.end() && now - it->second < kRemembered) {
-      return absl::OkStatus();
-    }
-    if (seen_.size() > 10000) {
-      seen_.clear();
-    }
-  }
   grpc::ClientContext context;
   OnBehalfOf(caller, deadline, context);
   goldenthread::v1::GetPlanRequest request;
@@ -58,12 +46,7 @@ absl::Status GrpcActivityDirectory::PlanExists(const Caller& caller, absl::Time 
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     return absl::UnavailableError("plan-service is unavailable; retry shortly");
   }
-  if (!status.ok()) {
-    return FromGrpcStatus(status);
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  seen_[name] = now;
-  return absl::OkStatus();
+  return FromGrpcStatus(status);
 }
 
 absl::StatusOr<std::map<int64_t, ActivityPlace>> GrpcActivityDirectory::Activities(
