@@ -2,7 +2,9 @@
 // milestone-service on real MariaDB. As published, organisation scoping,
 // reports before a plan's period, and the bound on backend calls.
 #include "google/protobuf/util/message_differencer.h"
+#include "gt/dates.h"
 #include "gt/sql_util.h"
+#include "gt/test_http.h"
 #include "report_fixture.h"
 
 namespace gt::report::testing {
@@ -338,6 +340,95 @@ TEST(ReportServiceTest, BackendCallsStayFixedFor2000Milestones) {
   auto html = Render(render, "big");
   ASSERT_TRUE(html.status.ok()) << html.status.error_message();
   expect_calls("rendered progress", 1, 1, 0);
+}
+
+}  // namespace
+}  // namespace gt::report::testing
+
+namespace gt::report::testing {
+namespace {
+
+// Issue 14: "overdue now" is one answer from the gauge, ListMilestones,
+// CountOverdue without a date, and a report without as_of — on the same
+// plan at the same moment. Today has not closed: a milestone due today is
+// not overdue yet; one due yesterday is; one completed today is not.
+TEST(ReportServiceTest, OverdueTodayInAReportIsWhatEveryOtherViewSays) {
+  ReportWorld& w = World();
+  w.CreateOrganisation("today", "Today Council");
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  v1::ImportPlanRequest import;
+  import.set_parent("organisations/today");
+  import.set_plan_id("now");
+  auto* tree = import.mutable_tree();
+  tree->mutable_plan()->set_title("Now");
+  tree->mutable_plan()->set_period_start(FormatDate(today - 400));
+  tree->mutable_plan()->set_period_end(FormatDate(today + 400));
+  auto* outcome = tree->add_priorities()->add_outcomes();
+  tree->mutable_priorities(0)->set_code("1");
+  tree->mutable_priorities(0)->set_title("One");
+  outcome->set_code("1.1");
+  outcome->set_title("One one");
+  outcome->add_activities()->set_code("1.1.1");
+  outcome->mutable_activities(0)->set_title("The activity");
+  v1::PlanTree imported;
+  ASSERT_TRUE(w.services.plan_stub_
+                  ->ImportPlan(milestone::MilestoneWorld::As("today").get(), import, &imported)
+                  .ok());
+  const std::string activity = imported.priorities(0).outcomes(0).activities(0).name();
+  const std::vector<std::pair<std::string, bool>> deadlines = {{FormatDate(today - 30), false},
+                                                               {FormatDate(today - 1), false},
+                                                               {FormatDate(today), false},
+                                                               {FormatDate(today + 1), false},
+                                                               {FormatDate(today - 30), true}};
+  for (size_t i = 0; i < deadlines.size(); ++i) {
+    v1::Milestone m = w.services.Create("today", "now", activity, absl::StrCat("M", i), "OD",
+                                        deadlines[i].first, static_cast<int>(i) + 1);
+    if (deadlines[i].second) {
+      v1::UpdateMilestoneProgressRequest done;
+      done.set_name(m.name());
+      done.set_status(v1::COMPLETED);
+      v1::Milestone out;
+      ASSERT_TRUE(
+          w.services.stub_
+              ->UpdateMilestoneProgress(milestone::MilestoneWorld::As("today").get(), done, &out)
+              .ok());
+    }
+  }
+  const int expected = 2;  // due 30 days ago (not completed) and yesterday
+  const std::string plan = imported.plan().name();
+
+  v1::ProgressReportRequest request;
+  request.mutable_report()->set_plan(plan);
+  request.set_subject(v1::MILESTONES);
+  auto report = Progress(request, "today");
+  ASSERT_TRUE(report.status.ok()) << report.status.error_message();
+  EXPECT_EQ(report.value.overdue(), expected);
+
+  v1::CountOverdueRequest count;
+  count.set_parent(plan);
+  v1::CountOverdueResponse counted;
+  ASSERT_TRUE(
+      w.services.stub_->CountOverdue(milestone::MilestoneWorld::As("today").get(), count, &counted)
+          .ok());
+  EXPECT_EQ(counted.total_overdue(), expected);
+
+  v1::ListMilestonesRequest list;
+  list.set_parent(plan);
+  v1::ListMilestonesResponse listed;
+  ASSERT_TRUE(
+      w.services.stub_->ListMilestones(milestone::MilestoneWorld::As("today").get(), list, &listed)
+          .ok());
+  int flagged = 0;
+  for (const auto& m : listed.milestones()) {
+    flagged += m.overdue() ? 1 : 0;
+  }
+  EXPECT_EQ(flagged, expected);
+
+  std::string metrics = HttpGet(w.services.host_->metrics_port(), "/metrics");
+  EXPECT_NE(
+      metrics.find("goldenthread_milestones_overdue{directorate=\"OD\",organisation=\"today\","
+                   "plan=\"now\"} 2"),
+      std::string::npos);
 }
 
 }  // namespace
