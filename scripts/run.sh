@@ -87,6 +87,12 @@ if [[ ! -s "$GT_MYSQL_PASSWORD_FILE" ]]; then
 fi
 chmod 600 "$GT_MYSQL_PASSWORD_FILE"
 mysql_password="$(<"$GT_MYSQL_PASSWORD_FILE")"
+if [[ ! -s "$GT_IDENTITY_KEY_PATH" ]]; then
+  (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$GT_IDENTITY_KEY_PATH.tmp")
+  mv "$GT_IDENTITY_KEY_PATH.tmp" "$GT_IDENTITY_KEY_PATH"
+fi
+chmod 600 "$GT_IDENTITY_KEY_PATH"
+export GT_IDENTITY_KEY_FILE="$GT_IDENTITY_KEY_PATH"
 # Idempotent: creates the user, or resets its password to the one on file.
 # All privileges on the gt_* databases only (the backslash escapes LIKE's "_").
 # shellcheck disable=SC2016  # backquotes are SQL identifier quotes
@@ -109,8 +115,8 @@ for entry in "${present[@]}"; do
   if [[ -n "$db" ]]; then
     service_env=("GT_MYSQL_URI=mysql://$GT_MYSQL_USER:$mysql_password@127.0.0.1:$mysql_port/$db")
   fi
-  # Listen on loopback only: the backends trust identity metadata from the
-  # gateway, so on a shared network they must not be reachable directly.
+  # Listen on loopback only (defence in depth: the backends also believe
+  # only identities sealed with the identity key, GT_IDENTITY_KEY_FILE).
   service_env+=("GT_BIND_ADDRESS=${GT_BIND_ADDRESS:-127.0.0.1}")
   flags=(--grpc_port="$grpc_port" --metrics_port="$metrics_port")
 
@@ -187,7 +193,7 @@ rel() { printf '%s' "${1#"$GT_ROOT"/}"; }
     echo "  export GT_TOKEN=\"\$(cat ${token_file#"$GT_ROOT"/})\""
     echo "  scripts/gt-call --addr 127.0.0.1:50050 --token \"\$GT_TOKEN\" PlanService/ListPlans '{\"parent\": \"organisations/th\"}'"
     echo "  scripts/gt-call --addr 127.0.0.1:50050 --token \"\$GT_TOKEN\" MilestoneService/CountOverdue '{\"parent\": \"organisations/th/plans/2007-08\", \"as_of\": \"2008-03-31\", \"group_by\": \"BY_DIRECTORATE\"}'"
-    echo "  straight to a backend (development only):"
+    echo "  straight to a backend, as an operator (gt-call seals with .local/secrets/identity-key):"
   fi
   if [[ -x "$GT_ROOT/build/plan-service/plan-service" ]]; then
     echo "  scripts/gt-call --addr 127.0.0.1:50051 grpc.health.v1.Health/Check '{}'"

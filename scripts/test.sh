@@ -70,6 +70,10 @@ done
 password="$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
 mdb_create_user "$socket" gt_test "$password"
 export GT_TEST_MYSQL_URI="mysql://gt_test:$password@127.0.0.1:$port/"
+# The identity key every service process of the tests checks seals with (and
+# the tests seal their direct calls with).
+(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$tmp/identity-key")
+export GT_IDENTITY_KEY_FILE="$tmp/identity-key"
 gt_log "MariaDB for tests on 127.0.0.1:$port (GT_TEST_MYSQL_URI exported)"
 
 # In the background and waited for, so that a signal to this script is acted

@@ -34,6 +34,13 @@ ABSL_FLAG(int, shutdown_delay_seconds, gt::EnvIntOr("GT_SHUTDOWN_DELAY_SECONDS",
           "balancers stop sending (env GT_SHUTDOWN_DELAY_SECONDS)");
 ABSL_FLAG(int, max_message_bytes, gt::EnvIntOr("GT_MAX_MESSAGE_BYTES", 4 << 20),
           "Largest request or response message (env GT_MAX_MESSAGE_BYTES)");
+ABSL_FLAG(std::string, identity_key_file, gt::EnvOr("GT_IDENTITY_KEY_FILE", ""),
+          "File holding the identity key (>= 32 characters) the gateway seals identities with "
+          "and the backends check them with (env GT_IDENTITY_KEY_FILE); required unless "
+          "--insecure_identity");
+ABSL_FLAG(bool, insecure_identity, gt::EnvIntOr("GT_INSECURE_IDENTITY", 0) != 0,
+          "DEVELOPMENT ONLY: no identity key; backends believe any x-gt-* headers and the "
+          "gateway seals nothing (env GT_INSECURE_IDENTITY=1)");
 
 namespace gt {
 

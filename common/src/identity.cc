@@ -1,7 +1,18 @@
 #include "gt/identity.h"
 
 #include <grpcpp/client_context.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "gt/status.h"
 
 namespace gt {
@@ -27,6 +38,7 @@ Caller CallerFrom(const grpc::ServerContextBase& context) {
   }
   caller.subject = Header(context, kSubjectHeader);
   caller.request_id = Header(context, kRequestIdHeader);
+  caller.seal = Header(context, kSealHeader);
   return caller;
 }
 
@@ -40,12 +52,115 @@ absl::Status CheckOrganisation(const Caller& caller, absl::string_view organisat
 
 void PropagateCall(const grpc::ServerContextBase& from, grpc::ClientContext& to) {
   to.set_deadline(from.deadline());
-  for (const char* key : {kOrganisationHeader, kRoleHeader, kSubjectHeader, kRequestIdHeader}) {
+  for (const char* key :
+       {kOrganisationHeader, kRoleHeader, kSubjectHeader, kRequestIdHeader, kSealHeader}) {
     std::string value = Header(from, key);
     if (!value.empty()) {
       to.AddMetadata(key, value);
     }
   }
+}
+
+namespace {
+
+std::string* seal_key = nullptr;  // set once at start-up, before any call
+
+std::string SealOver(absl::string_view key, absl::string_view organisation, absl::string_view role,
+                     absl::string_view subject, int64_t expires) {
+  std::string text =
+      absl::StrCat("gt-identity-v1\n", organisation, "\n", role, "\n", subject, "\n", expires);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &length);
+  return absl::StrCat(
+      expires, ".",
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(mac), length)));
+}
+
+const char* RoleText(goldenthread::v1::Role role) {
+  return role == goldenthread::v1::ROLE_UNSPECIFIED ? ""
+                                                    : goldenthread::v1::Role_Name(role).c_str();
+}
+
+}  // namespace
+
+std::string SealIdentity(absl::string_view key, const Caller& caller, absl::Time expires) {
+  return SealOver(key, caller.organisation, RoleText(caller.role), caller.subject,
+                  absl::ToUnixSeconds(expires));
+}
+
+absl::Status CheckSeal(absl::string_view key, const grpc::ServerContextBase& context,
+                       absl::Time now) {
+  const std::string seal = Header(context, kSealHeader);
+  auto refuse = [](absl::string_view why) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("this service answers only calls the gateway vouches for (", why,
+                     "); call the gateway, or seal an operator's call with the identity key"));
+  };
+  if (seal.empty()) {
+    return refuse("no identity seal");
+  }
+  size_t dot = seal.find('.');
+  int64_t expires = 0;
+  if (dot == std::string::npos || !absl::SimpleAtoi(seal.substr(0, dot), &expires)) {
+    return refuse("a malformed identity seal");
+  }
+  if (absl::FromUnixSeconds(expires) < now) {
+    return refuse("an expired identity seal");
+  }
+  const std::string want =
+      SealOver(key, Header(context, kOrganisationHeader), Header(context, kRoleHeader),
+               Header(context, kSubjectHeader), expires);
+  if (want.size() != seal.size() || CRYPTO_memcmp(want.data(), seal.data(), want.size()) != 0) {
+    return refuse("an identity seal that does not match the identity sent");
+  }
+  return absl::OkStatus();
+}
+
+void AddSealedIdentity(grpc::ClientContext& context, absl::string_view key, const Caller& caller,
+                       absl::Time expires) {
+  if (!caller.organisation.empty()) {
+    context.AddMetadata(kOrganisationHeader, caller.organisation);
+  }
+  if (caller.role != goldenthread::v1::ROLE_UNSPECIFIED) {
+    context.AddMetadata(kRoleHeader, goldenthread::v1::Role_Name(caller.role));
+  }
+  if (!caller.subject.empty()) {
+    context.AddMetadata(kSubjectHeader, caller.subject);
+  }
+  context.AddMetadata(kSealHeader, SealIdentity(key, caller, expires));
+}
+
+void RequireSealedIdentity(std::string key) {
+  delete seal_key;
+  seal_key = new std::string(std::move(key));
+}
+
+const std::string* SealKey() { return seal_key; }
+
+absl::StatusOr<std::string> LoadIdentityKey(const std::string& path) {
+  std::string from = path;
+  if (from.empty()) {
+    const char* env = std::getenv("GT_IDENTITY_KEY_FILE");
+    from = env != nullptr ? env : "";
+  }
+  if (from.empty()) {
+    return absl::NotFoundError("no identity key file (--identity_key_file / GT_IDENTITY_KEY_FILE)");
+  }
+  std::ifstream in(from);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("identity key file '", from, "' cannot be read"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string key(absl::StripAsciiWhitespace(text.str()));
+  if (key.size() < 32) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "identity key file '", from, "' must hold at least 32 characters (e.g. 64 hex digits)"));
+  }
+  return key;
 }
 
 }  // namespace gt

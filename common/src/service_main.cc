@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "gt/config.h"
+#include "gt/identity.h"
 #include "gt/log.h"
 
 namespace gt {
@@ -70,6 +71,21 @@ int RunServiceMain(
     pool_for_readiness = pool.get();
   }
 
+  // Only sealed identities are believed (issue 16), unless development mode
+  // says otherwise, explicitly.
+  if (absl::GetFlag(FLAGS_insecure_identity)) {
+    LogError("INSECURE: --insecure_identity: any caller's x-gt-* headers are believed",
+             {{"service", spec.name}});
+  } else {
+    auto key = LoadIdentityKey(absl::GetFlag(FLAGS_identity_key_file));
+    if (!key.ok()) {
+      return fail(absl::FailedPreconditionError(
+          absl::StrCat(key.status().message(),
+                       "; every service needs the gateway's identity key (set "
+                       "--insecure_identity=true only for development)")));
+    }
+    RequireSealedIdentity(*std::move(key));
+  }
   auto wiring = wire(pool.get(), *host);
   if (!wiring.ok()) {
     return fail(wiring.status());

@@ -15,6 +15,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gt/identity.h"
+#include "gtest/gtest.h"
 
 namespace gt {
 
@@ -96,6 +98,24 @@ int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+void EnsureTestIdentityKey() {
+  const char* set = std::getenv("GT_IDENTITY_KEY_FILE");
+  if (set != nullptr && *set != '\0') {
+    return;
+  }
+  std::string path = absl::StrCat(::testing::TempDir(), "gt-identity-key-", getpid());
+  std::ofstream(path) << "test-identity-key-0123456789abcdef0123456789abcdef\n";
+  setenv("GT_IDENTITY_KEY_FILE", path.c_str(), 1);
+}
+
+void SealAsOperator(grpc::ClientContext& context) {
+  EnsureTestIdentityKey();
+  auto key = LoadIdentityKey("");
+  if (key.ok()) {
+    AddSealedIdentity(context, *key, Caller{}, absl::Now() + absl::Hours(1));
+  }
 }
 
 bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout) {

@@ -302,6 +302,16 @@ class ForwardCall final {
     upstream_context_.AddMetadata(kRoleHeader, goldenthread::v1::Role_Name(identity_.role));
     upstream_context_.AddMetadata(kSubjectHeader, identity_.subject);
     upstream_context_.AddMetadata(kRequestIdHeader, request_id_);
+    if (!f_.gate_.identity_key.empty()) {
+      // Vouches for the identity until the upstream call's deadline (streams
+      // included), so a backend believes it and may pass it on.
+      Caller caller{identity_.organisation, identity_.role, identity_.subject, "", ""};
+      absl::Time until = absl::FromChrono(upstream_context_.deadline());
+      upstream_context_.AddMetadata(
+          kSealHeader,
+          SealIdentity(f_.gate_.identity_key, caller,
+                       std::min(until, absl::Now() + absl::Hours(25)) + absl::Seconds(60)));
+    }
     upstream_start_ = absl::Now();
     upstream_started_ = true;
     grpc::GenericStub& stub = method_.backend->stub();

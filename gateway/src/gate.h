@@ -26,6 +26,9 @@ struct Gate {
   AuthThrottle& throttle;
   GatewayMetrics& metrics;
   DeadlinePolicy deadlines;
+  // What the identity it forwards is sealed with (gt::SealIdentity); empty
+  // with --insecure_identity.
+  std::string identity_key;
 };
 
 // One JSON log line per call the gateway answers or forwards: the request id

@@ -42,8 +42,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Attach(const GatewayOptions& o
         authenticator->Forget(organisation, id);
       });
   g->executor_ = std::make_unique<Executor>(options.auth_threads, 10000);
-  Gate gate{*g->policy_,   *g->authenticator_, *g->limiter_,
-            *g->throttle_, *g->metrics_,       options.deadlines};
+  Gate gate{*g->policy_,  *g->authenticator_, *g->limiter_,        *g->throttle_,
+            *g->metrics_, options.deadlines,  options.identity_key};
   g->token_service_ = std::make_unique<TokenGrpcService>(gate, *g->manager_);
   g->forwarder_ = std::make_unique<Forwarder>(gate, *g->backends_, *g->executor_);
   host.AddService(g->token_service_.get());

@@ -36,6 +36,9 @@ struct GatewayOptions {
   RateLimitOptions limits;
   AuthOptions auth;
   AuthThrottleOptions throttle;
+  // The identity key (gt::SealIdentity); empty: forwarded calls are not
+  // sealed (--insecure_identity, development only).
+  std::string identity_key;
   // Threads for token look-ups that miss the cache.
   int auth_threads = 4;
   // Threads that serve the forwarded calls, each draining a completion

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway_server.h"
 #include "gt/config.h"
+#include "gt/identity.h"
 #include "gt/log.h"
 #include "gt/migrations.h"
 
@@ -179,6 +180,18 @@ int main(int argc, char** argv) {
   gateway.limits.max_streams = absl::GetFlag(FLAGS_max_streams_per_token);
   gateway.auth.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_token_cache_seconds));
   gateway.throttle.max_failures = std::max(1, absl::GetFlag(FLAGS_auth_failures_per_minute));
+  if (absl::GetFlag(FLAGS_insecure_identity)) {
+    gt::LogError("INSECURE: --insecure_identity: forwarded identities are not sealed", {});
+  } else {
+    auto key = gt::LoadIdentityKey(absl::GetFlag(FLAGS_identity_key_file));
+    if (!key.ok()) {
+      return Fail(absl::FailedPreconditionError(
+          absl::StrCat(key.status().message(),
+                       "; the gateway seals the identities it forwards with it (set "
+                       "--insecure_identity=true only for development)")));
+    }
+    gateway.identity_key = *std::move(key);
+  }
   auto attached = gt::gateway::Gateway::Attach(gateway, *pool, *host);
   if (!attached.ok()) {
     return Fail(attached.status());

@@ -13,7 +13,7 @@ namespace v1 = goldenthread::v1;
 template <typename Request, typename Response, typename Fn>
 grpc::Status TokenGrpcService::Serve(grpc::ServerContext* context, const char* method,
                                      const Request& request, Response* response, Fn fn) {
-  if (grpc::Status admitted = AdmitCall(request); !admitted.ok()) {
+  if (grpc::Status admitted = AdmitCall(*context, request); !admitted.ok()) {
     return admitted;
   }
   absl::Time start = absl::Now();

@@ -37,6 +37,7 @@ struct Running {
 
 inline Running StartBinary(const std::string& binary, const std::string& mysql_uri,
                            std::vector<std::string> flags, int grpc_port = 0) {
+  EnsureTestIdentityKey();
   Running r;
   r.grpc_port = grpc_port != 0 ? grpc_port : FreePort();
   r.metrics_port = FreePort();
@@ -97,6 +98,10 @@ inline std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   if (!token.empty()) {
     context->AddMetadata("authorization", "Bearer " + token);
+  } else {
+    // Without a token: an operator's call straight to a backend (the gateway
+    // strips the seal from its clients, so calls through it are unchanged).
+    SealAsOperator(*context);
   }
   return context;
 }

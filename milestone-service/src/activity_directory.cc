@@ -27,6 +27,9 @@ void OnBehalfOf(const Caller& caller, absl::Time deadline, grpc::ClientContext& 
   if (!caller.request_id.empty()) {
     context.AddMetadata(kRequestIdHeader, caller.request_id);
   }
+  if (!caller.seal.empty()) {
+    context.AddMetadata(kSealHeader, caller.seal);
+  }
 }
 
 }  // namespace

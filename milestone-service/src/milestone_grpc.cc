@@ -60,7 +60,7 @@ grpc::ServerUnaryReactor* MilestoneGrpcService::DeleteMilestone(
 
 grpc::ServerWriteReactor<v1::MilestoneUpdate>* MilestoneGrpcService::WatchMilestoneUpdates(
     grpc::CallbackServerContext* context, const v1::WatchMilestoneUpdatesRequest* request) {
-  if (grpc::Status admitted = AdmitCall(*request); !admitted.ok()) {
+  if (grpc::Status admitted = AdmitCall(*context, *request); !admitted.ok()) {
     return new RefusedStream(admitted);
   }
   auto plan = manager_.WatchTarget(CallerFrom(*context), *request);

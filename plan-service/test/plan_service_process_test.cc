@@ -30,6 +30,7 @@ struct Service {
 };
 
 Service StartPlanService(const std::string& mysql_uri, std::vector<std::string> extra_flags = {}) {
+  EnsureTestIdentityKey();
   Service s;
   s.grpc_port = FreePort();
   s.metrics_port = FreePort();
@@ -56,6 +57,7 @@ HealthCheckResponse::ServingStatus Health(const std::string& address) {
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout = absl::Seconds(10)) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  SealAsOperator(*context);
   return context;
 }
 

@@ -29,7 +29,7 @@ CallDecorator DecoratorFor(const grpc::ServerContext& context) {
 #define GT_RPC(Method, Request, Response)                                                          \
   grpc::Status ReportGrpcService::Method(grpc::ServerContext* context, const v1::Request* request, \
                                          Response* response) {                                     \
-    if (grpc::Status admitted = AdmitCall(*request); !admitted.ok()) {                             \
+    if (grpc::Status admitted = AdmitCall(*context, *request); !admitted.ok()) {                   \
       return admitted;                                                                             \
     }                                                                                              \
     return Respond(manager_.Method(CallerFrom(*context), DecoratorFor(*context), *request),        \

@@ -26,6 +26,13 @@ GT_MYSQL_DATADIR="$GT_LOCAL/mariadb"
 GT_MYSQL_PIDFILE="$GT_RUN_DIR/mariadbd.pid"
 GT_MYSQL_PORTFILE="$GT_RUN_DIR/mariadbd.port"
 GT_MYSQL_PASSWORD_FILE="$GT_SECRETS_DIR/mysql-password"
+# The identity key: the gateway seals the identities it forwards with it, the
+# backends believe only sealed ones, operators' tools (gt-call, gt-load) seal
+# their direct calls with it. Made by run.sh on first run.
+GT_IDENTITY_KEY_PATH="$GT_SECRETS_DIR/identity-key"
+if [[ -s "$GT_IDENTITY_KEY_PATH" ]]; then
+  export GT_IDENTITY_KEY_FILE="$GT_IDENTITY_KEY_PATH"
+fi
 GT_MYSQL_USER="gt"
 
 # gt_mysql_socket — the socket of run.sh's MariaDB.

@@ -328,7 +328,7 @@ class Grpc:
         stub = self.channels[addr].unary_unary("/%s/%s" % (service.full_name, m.name),
                                                request_serializer=req_cls.SerializeToString,
                                                response_deserializer=resp_cls.FromString)
-        md = [("authorization", "Bearer " + token)] if token else []
+        md = [("authorization", "Bearer " + token)] if token else self.gt_call.operator_seal()
         try:
             resp = stub(json_format.Parse(json.dumps(request), req_cls()), metadata=md, timeout=timeout)
             return "OK", json_format.MessageToDict(resp, preserving_proto_field_name=True)
@@ -434,6 +434,13 @@ def main():
 
     exprs = load_expressions(src)
     tmp = tempfile.mkdtemp(prefix="gt-e2e-prometheus.")
+    if not os.environ.get("GT_IDENTITY_KEY_FILE"):
+        # The services, gt-load and the direct calls below share one identity
+        # key; scripts/test.sh exports one, a run by hand makes its own.
+        key_file = os.path.join(tmp, "identity-key")
+        with open(key_file, "w") as f:
+            f.write(os.urandom(32).hex())
+        os.environ["GT_IDENTITY_KEY_FILE"] = key_file
     procs = Processes(tmp)
     dbs = Databases(uri)
     try:
@@ -477,6 +484,7 @@ def run(args, src, rules_file, exprs, tmp, procs, dbs):
     }
     for job in jobs:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GT_")}
+        env["GT_IDENTITY_KEY_FILE"] = os.environ["GT_IDENTITY_KEY_FILE"]
         if job in uris:
             env["GT_MYSQL_URI"] = uris[job]
         procs.start(job, [services[job], "--grpc_port=%d" % grpc_port[job],

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "e2e_fixture.h"
+#include "gt/identity.h"
 #include "gt/test_http.h"
 
 namespace gt::gateway::testing {
@@ -375,6 +377,73 @@ TEST_F(SecurityTest, GuessingTokensIsSlowedAndCountedKnownTokensGoOn) {
   EXPECT_NE(metrics.find("goldenthread_gateway_rejections_total{reason=\"auth_throttled\"} 4"),
             std::string::npos)
       << metrics.substr(0, 3000);
+}
+
+}  // namespace
+}  // namespace gt::gateway::testing
+
+namespace gt::gateway::testing {
+namespace {
+
+// Backends trust only the gateway: called directly with a forged identity
+// (no seal, a made-up seal, another identity's seal, an expired one), every
+// method of every backend answers UNAUTHENTICATED and writes nothing.
+TEST_F(SecurityTest, ABackendCalledWithAForgedIdentityRefusesEveryMethod) {
+  const std::string before = SnapshotOfA();
+  auto key = LoadIdentityKey("");
+  ASSERT_TRUE(key.ok()) << key.status();
+  auto seal_for = [&](const Caller& who, absl::Time expires) {
+    return SealIdentity(*key, who, expires);
+  };
+  const Caller operator_identity;
+  const Caller viewer{"a", v1::VIEWER, "a-viewer", "", ""};
+  const std::vector<std::pair<std::string, Metadata>> forgeries = {
+      {"no seal", {{"x-gt-organisation", "a"}, {"x-gt-role", "ADMIN"}, {"x-gt-subject", "x"}}},
+      {"no identity at all", {}},
+      {"a made-up seal",
+       {{"x-gt-organisation", "a"},
+        {"x-gt-role", "ADMIN"},
+        {"x-gt-identity-seal",
+         absl::StrCat(absl::ToUnixSeconds(absl::Now()) + 600, ".", std::string(64, 'f'))}}},
+      // A viewer's real seal, sent with the role raised to ADMIN.
+      {"a viewer's seal with ADMIN",
+       {{"x-gt-organisation", "a"},
+        {"x-gt-role", "ADMIN"},
+        {"x-gt-subject", "a-viewer"},
+        {"x-gt-identity-seal", seal_for(viewer, absl::Now() + absl::Minutes(10))}}},
+      // The operator's real seal, sent with an organisation added.
+      {"an operator's seal for organisation b",
+       {{"x-gt-organisation", "b"},
+        {"x-gt-identity-seal", seal_for(operator_identity, absl::Now() + absl::Minutes(10))}}},
+      {"an expired operator's seal",
+       {{"x-gt-identity-seal", seal_for(operator_identity, absl::Now() - absl::Minutes(1))}}},
+  };
+  int calls = 0;
+  for (const MethodCase& c : AllMethodCases()) {
+    const Running* backend = absl::StartsWith(c.method, "PlanService/")        ? plan_
+                             : absl::StartsWith(c.method, "MilestoneService/") ? milestone_
+                             : absl::StartsWith(c.method, "ReportService/")    ? report_
+                                                                               : nullptr;
+    if (backend == nullptr) {
+      continue;  // TokenService lives in the gateway itself
+    }
+    auto request = BuildRequest(c, *names_a_);
+    ASSERT_NE(request, nullptr) << c.method;
+    for (const auto& [what, metadata] : forgeries) {
+      Reply reply =
+          CallMethod(Plaintext(backend->address()), Path(c), *request, metadata, absl::Seconds(5));
+      ++calls;
+      EXPECT_EQ(reply.status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << c.method << " with " << what << ": " << reply.status.error_message();
+    }
+  }
+  EXPECT_GT(calls, 300);
+  EXPECT_EQ(SnapshotOfA(), before);
+  // The operator's own seal is believed: organisations are made this way.
+  v1::GetOrganisationRequest get;
+  get.set_name("organisations/a");
+  v1::Organisation org;
+  EXPECT_TRUE(PlanDirect()->GetOrganisation(Context("").get(), get, &org).ok());
 }
 
 }  // namespace

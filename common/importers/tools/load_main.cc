@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "common/importers/loader.h"
 #include "gt/dates.h"
+#include "gt/identity.h"
 
 ABSL_FLAG(std::string, plan_service, "127.0.0.1:50051", "plan-service (or gateway) address");
 ABSL_FLAG(std::string, milestone_service, "127.0.0.1:50052",
@@ -75,9 +76,22 @@ int main(int argc, char** argv) {
   options.effective_at = absl::FromCivil(*day + 1, absl::UTCTimeZone()) - absl::Seconds(1);
   options.replace = absl::GetFlag(FLAGS_replace);
   std::string token = absl::GetFlag(FLAGS_token);
-  options.decorate = [token](grpc::ClientContext& context) {
+  // Straight to the backends, an operator's tool seals its (empty) identity
+  // with the identity key from GT_IDENTITY_KEY_FILE; through the gateway, the
+  // token is what counts.
+  std::string key;
+  if (auto loaded_key = gt::LoadIdentityKey(""); loaded_key.ok()) {
+    key = *std::move(loaded_key);
+  } else if (!absl::IsNotFound(loaded_key.status())) {
+    std::cerr << loaded_key.status().message() << "\n";
+    return 1;
+  }
+  options.decorate = [token, key](grpc::ClientContext& context) {
     if (!token.empty()) {
       context.AddMetadata("authorization", "Bearer " + token);
+    }
+    if (!key.empty()) {
+      gt::AddSealedIdentity(context, key, gt::Caller{}, absl::Now() + absl::Hours(1));
     }
   };
   auto loaded = gt::importers::Load(*plans, *milestones, merged, options);

@@ -21,6 +21,8 @@ ABSL_DECLARE_FLAG(int, database_wait_seconds);
 ABSL_DECLARE_FLAG(int, shutdown_grace_seconds);
 ABSL_DECLARE_FLAG(int, shutdown_delay_seconds);
 ABSL_DECLARE_FLAG(int, max_message_bytes);
+ABSL_DECLARE_FLAG(std::string, identity_key_file);
+ABSL_DECLARE_FLAG(bool, insecure_identity);
 
 namespace gt {
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <grpcpp/client_context.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -36,6 +37,14 @@ class ChildProcess {
 
 // A TCP port free on 127.0.0.1 at the time of asking.
 int FreePort();
+
+// Service binaries refuse to start without the identity key (issue 16):
+// makes sure GT_IDENTITY_KEY_FILE names one (scripts/test.sh exports one; a
+// test run by hand gets a fresh file), so every child process inherits it.
+void EnsureTestIdentityKey();
+// Seals `context` as an operator's call (the empty identity), for calls a
+// test makes straight to a backend process.
+void SealAsOperator(grpc::ClientContext& context);
 
 // Polls `condition` every 20 ms until it holds or `timeout` passes.
 bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout);

@@ -50,7 +50,7 @@ grpc::ServerUnaryReactor* RunUnary(WorkerPool& pool, grpc::CallbackServerContext
   // Refused before anything is done: taken after the drain began (calls
   // taken before it, queued here included, run to their end), or holding a
   // value no field may hold.
-  if (grpc::Status admitted = AdmitCall(request); !admitted.ok()) {
+  if (grpc::Status admitted = AdmitCall(*context, request); !admitted.ok()) {
     reactor->Finish(admitted);
     return reactor;
   }

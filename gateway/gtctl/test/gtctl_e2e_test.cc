@@ -39,6 +39,7 @@ struct Running {
 };
 
 Running Start(const std::string& binary, const std::string& uri, std::vector<std::string> flags) {
+  EnsureTestIdentityKey();
   Running r;
   r.port = FreePort();
   std::vector<std::string> argv = {binary, absl::StrCat("--grpc_port=", r.port),
@@ -120,6 +121,7 @@ class GtctlTest : public ::testing::Test {
         grpc::CreateChannel(plan_->address(), grpc::InsecureChannelCredentials()));
     for (const char* org : {"th", "other"}) {
       grpc::ClientContext context;
+      SealAsOperator(context);
       v1::CreateOrganisationRequest create;
       create.set_organisation_id(org);
       create.mutable_organisation()->set_display_name(org);

@@ -30,6 +30,14 @@ const CASES = [
   ['prod-all', 'password in env', (b) => {
     container(b, 'plan-service').env.push({name: 'GT_MYSQL_URI', value: 'mysql://u:p@db:3306/gt_plan'});
   }, 'must not be an env value'],
+  ['prod-all', 'report-service without the identity key', (b) => {
+    const c = container(b, 'report-service');
+    c.env = c.env.filter((e) => e.name !== 'GT_IDENTITY_KEY_FILE');
+  }, 'GT_IDENTITY_KEY_FILE must be /etc/golden-thread/identity/key'],
+  ['dev-all', 'a short dev identity key', (b) => {
+    const s = b.objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('golden-thread-identity'));
+    s.data.key = Buffer.from('short').toString('base64');
+  }, 'of at least 32 characters'],
   ['prod-all', 'one replica in prod', (b) => { find(b, 'HorizontalPodAutoscaler', 'plan-service').spec.minReplicas = 1; },
     'at least 2 replicas'],
   ['dev-all', 'wrong database in dev URI', (b) => {

@@ -18,6 +18,10 @@ const {Cluster, matchesSelector} = require('./netpol');
 
 const NAMESPACE = {dev: 'golden-thread-dev', prod: 'golden-thread'};
 const DB_SERVICES = Object.keys(SERVICES).filter((s) => SERVICES[s].db);
+// Every service mounts the identity key (issue 16): the gateway seals with
+// it, the backends check with it.
+const IDENTITY_SECRET = 'golden-thread-identity';
+const IDENTITY_FILE = '/etc/golden-thread/identity/key';
 const BASE_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance',
   'app.kubernetes.io/component', 'app.kubernetes.io/part-of'];
 const VERSION_LABEL = 'app.kubernetes.io/version';
@@ -152,7 +156,8 @@ function checkPodSecurity(b, P) {
 }
 
 function checkReferences(b, P) {
-  const externalSecrets = b.env === 'prod' ? DB_SERVICES.map((s) => `${s}-db`) : [];
+  const externalSecrets =
+      b.env === 'prod' ? DB_SERVICES.map((s) => `${s}-db`).concat([IDENTITY_SECRET]) : [];
   const referenced = new Set();
   for (const w of b.objects.filter((o) => WORKLOAD_KINDS.includes(o.kind))) {
     const where = `${b.name} ${id(w)}`;
@@ -242,6 +247,7 @@ function checkServices(b, P) {
     P.check(![...(c.args || []), ...(c.command || [])].some((a) => /^--mysql_uri(=|$)/.test(a)), where,
         '--mysql_uri must not be passed: use --mysql_uri_file');
     checkDbMount(b, P, where, dep, c, svc);
+    checkIdentityMount(b, P, where, dep, c);
     // Disruption and scaling.
     const pdb = b.get('PodDisruptionBudget', svc);
     if (P.check(pdb, where, 'PodDisruptionBudget missing')) {
@@ -265,12 +271,37 @@ function checkServices(b, P) {
   }
 }
 
+function isIdentitySecret(name) {
+  return name === IDENTITY_SECRET || new RegExp(`^${IDENTITY_SECRET}-[a-z0-9]{10}$`).test(name);
+}
+
+// The identity key: GT_IDENTITY_KEY_FILE names a file in a read-only mount of
+// the identity Secret, which holds a key of at least 32 characters when the
+// build carries it.
+function checkIdentityMount(b, P, where, workload, c) {
+  const file = envValue(b, c, 'GT_IDENTITY_KEY_FILE');
+  if (!P.check(file === IDENTITY_FILE, where, `GT_IDENTITY_KEY_FILE must be ${IDENTITY_FILE}`)) return;
+  const mount = (c.volumeMounts || []).find((m) => path.posix.dirname(file) === m.mountPath.replace(/\/$/, ''));
+  if (!P.check(mount, where, `nothing is mounted at ${path.posix.dirname(file)}`)) return;
+  P.check(mount.readOnly === true, where, 'the identity Secret must be mounted read-only');
+  const vol = (podSpec(workload).volumes || []).find((v) => v.name === mount.name);
+  if (!P.check(vol && vol.secret && isIdentitySecret(vol.secret.secretName), where,
+      `${file} must come from the Secret ${IDENTITY_SECRET}`)) return;
+  const secret = b.get('Secret', vol.secret.secretName);
+  if (secret) {
+    const key = decodeSecret(secret, path.posix.basename(file));
+    P.check(key !== undefined && key.trim().length >= 32, where,
+        `Secret ${vol.secret.secretName} must hold key \`key\` of at least 32 characters`);
+  }
+}
+
 function checkDbMount(b, P, where, workload, c, svc) {
   const file = envValue(b, c, 'GT_MYSQL_URI_FILE');
   const db = SERVICES[svc].db;
   if (!db) {
     P.check(file === undefined, where, `${svc} has no database but is given GT_MYSQL_URI_FILE`);
-    P.check(!(podSpec(workload).volumes || []).some((v) => v.secret), where, `${svc} has no database: no Secret volume`);
+    P.check(!(podSpec(workload).volumes || []).some((v) => v.secret && !isIdentitySecret(v.secret.secretName)),
+        where, `${svc} has no database: no Secret volume but the identity key`);
     return;
   }
   if (!P.check(file, where, 'GT_MYSQL_URI_FILE must be set')) return;
