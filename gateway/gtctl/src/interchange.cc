@@ -6,12 +6,14 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gt/csv.h"
 #include "gt/dates.h"
 
 namespace gt::gtctl {
@@ -257,21 +259,6 @@ absl::StatusOr<iv1::PlanDocument> ParseDocumentJson(absl::string_view json) {
   return document;
 }
 
-std::string CsvField(absl::string_view value) {
-  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) {
-    return std::string(value);
-  }
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') {
-      out += '"';
-    }
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string ToCsv(const iv1::PlanDocument& document) {
   std::string out = absl::StrCat(kCsvHeader, "\r\n");
   for (const auto& m : document.milestones()) {
@@ -288,7 +275,7 @@ std::string ToCsv(const iv1::PlanDocument& document) {
         m.comment()};
     std::vector<std::string> quoted;
     for (const auto& f : fields) {
-      quoted.push_back(CsvField(f));
+      quoted.push_back(CsvCell(f));
     }
     absl::StrAppend(&out, absl::StrJoin(quoted, ","), "\r\n");
   }
@@ -383,6 +370,20 @@ absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
       error(absl::StrCat("expected 10 fields, got ", f.size()));
       continue;
     }
+    // A live spreadsheet formula is refused (an export writes such text with
+    // a leading apostrophe, which is taken off again here).
+    bool formula = false;
+    for (int t : {2, 3, 4, 9}) {
+      if (IsFormulaLike(f[t])) {
+        error(absl::StrCat("field ", t + 1, " starts with '", absl::CEscape(f[t].substr(0, 1)),
+                           "': a spreadsheet formula is not imported (write it as text, "
+                           "with a leading apostrophe)"));
+        formula = true;
+      }
+    }
+    if (formula) {
+      continue;
+    }
     std::vector<std::string> path = absl::StrSplit(f[0], kPathSeparator);
     if (index.find(f[0]) == index.end() || path.size() != 3) {
       error(absl::StrCat("activity_code_path \"", f[0],
@@ -403,9 +404,9 @@ absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
       error("title is required");
       continue;
     }
-    m.set_title(f[2]);
-    m.set_lead_officer(f[3]);
-    m.set_directorate(f[4]);
+    m.set_title(CsvCellText(f[2]));
+    m.set_lead_officer(CsvCellText(f[3]));
+    m.set_directorate(CsvCellText(f[4]));
     bool dates_ok = true;
     for (int d : {5, 6}) {
       if (auto s = ValidateOptionalDate(d == 5 ? "baseline_deadline" : "current_deadline", f[d]);
@@ -437,7 +438,7 @@ absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
       continue;
     }
     m.set_percent_complete(number);
-    m.set_comment(f[9]);
+    m.set_comment(CsvCellText(f[9]));
     *document.add_milestones() = std::move(m);
   }
   if (!errors.empty()) {

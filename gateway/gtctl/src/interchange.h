@@ -57,7 +57,6 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 absl::StatusOr<std::vector<CsvRecord>> ReadCsv(absl::string_view csv);
-std::string CsvField(absl::string_view value);
 
 // 2-space re-indentation of compact JSON.
 std::string IndentJson(absl::string_view compact);

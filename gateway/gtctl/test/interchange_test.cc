@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gt/csv.h"
+
 namespace gt::gtctl {
 namespace {
 
@@ -30,10 +32,10 @@ v1::PlanTree Tree() {
 }
 
 TEST(CsvTest, QuotesOnlyWhatNeedsIt) {
-  EXPECT_EQ(CsvField("plain"), "plain");
-  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
-  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvCell("plain"), "plain");
+  EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvCell("two\nlines"), "\"two\nlines\"");
 }
 
 TEST(CsvTest, ReadsQuotedFieldsAcrossLines) {
@@ -101,6 +103,50 @@ TEST(InterchangeTest, JsonOfAnotherFormatIsRefused) {
   EXPECT_FALSE(ParseDocumentJson("{\"format\": \"other\"}").ok());
   EXPECT_FALSE(ParseDocumentJson("{\"nonsense\": 1}").ok());
   EXPECT_FALSE(ParseDocumentJson("not json").ok());
+}
+
+}  // namespace
+}  // namespace gt::gtctl
+
+namespace gt::gtctl {
+namespace {
+
+// Issue 15: exports neutralise formula-like cells for spreadsheets, a CSV
+// with a live formula is refused by line, and an exported (neutralised)
+// formula-like text round-trips unchanged.
+TEST(InterchangeTest, FormulaCellsAreNeutralisedOnExportAndRefusedOnImport) {
+  EXPECT_EQ(CsvCell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+  EXPECT_EQ(CsvCell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvCell("+1"), "'+1");
+  EXPECT_EQ(CsvCell("-5"), "-5");
+  EXPECT_EQ(CsvCellText("'=cmd"), "=cmd");
+  EXPECT_EQ(CsvCellText("'quoted"), "'quoted");
+
+  v1::Milestone m;
+  m.set_name("organisations/a/plans/p/milestones/3");
+  m.set_activity("organisations/a/plans/p/activities/9");
+  m.set_ordinal(1);
+  m.set_title("=HYPERLINK(\"http://x\",\"click\")");
+  m.set_status(v1::ON_TARGET);
+  m.set_latest_comment("@risk: none");
+  auto document = ToDocument(Tree(), {m});
+  ASSERT_TRUE(document.ok()) << document.status();
+  std::string csv = ToCsv(*document);
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("'=HYPERLINK"), std::string::npos) << csv;
+  auto back = ParseMilestonesCsv(csv, Tree());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->milestones(0).title(), m.title());
+  EXPECT_EQ(back->milestones(0).comment(), "@risk: none");
+  EXPECT_EQ(ToCsv(*back), csv);
+
+  std::string live = std::string(kCsvHeader) +
+                     "\n1 / 1.1 / 1.1.1,1,T,,,,,ON_TARGET,0,fine\n"
+                     "1 / 1.1 / 1.1.1,2,=cmd|' /C calc'!A0,,,,,ON_TARGET,0,\n";
+  auto refused = ParseMilestonesCsv(live, Tree());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("line 3: field 3 starts with '='"), std::string::npos)
+      << refused.status().message();
 }
 
 }  // namespace

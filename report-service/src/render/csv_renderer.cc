@@ -3,6 +3,7 @@
 // filters; the readable forms are in the HTML and Markdown.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "gt/csv.h"
 #include "render/renderers.h"
 #include "report_model.h"
 
@@ -148,35 +149,12 @@ std::string Changes(const v1::ChangesReport& r) {
 
 }  // namespace
 
-std::string CsvField(const std::string& value) {
-  std::string text = value;
-  // A cell a spreadsheet would run as a formula is kept as text (OWASP "CSV
-  // injection"): comments are typed by officers and opened in Excel.
-  if (!text.empty() &&
-      (text[0] == '=' || text[0] == '+' || text[0] == '@' || text[0] == '\t' || text[0] == '\r')) {
-    text.insert(0, "'");
-  }
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    return text;
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') {
-      out += "\"\"";
-    } else {
-      out += c;
-    }
-  }
-  out += "\"";
-  return out;
-}
-
 std::string CsvTable(const std::vector<std::string>& header,
                      const std::vector<std::vector<std::string>>& rows) {
   std::string out;
   auto line = [&](const std::vector<std::string>& cells) {
     for (size_t i = 0; i < header.size(); ++i) {
-      absl::StrAppend(&out, i == 0 ? "" : ",", CsvField(i < cells.size() ? cells[i] : ""));
+      absl::StrAppend(&out, i == 0 ? "" : ",", CsvCell(i < cells.size() ? cells[i] : ""));
     }
     absl::StrAppend(&out, "\r\n");
   };

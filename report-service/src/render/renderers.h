@@ -23,7 +23,6 @@ std::string RenderHtml(const Document& doc);
 
 // RFC 4180: CRLF line ends; a field with a comma, quote or line break is
 // quoted, its quotes doubled.
-std::string CsvField(const std::string& value);
 std::string CsvTable(const std::vector<std::string>& header,
                      const std::vector<std::vector<std::string>>& rows);
 std::string RenderCsv(const AnyReport& report);
