@@ -10,7 +10,7 @@
 #   scripts/fault-soak.sh [GTEST_FILTER]      e.g. scripts/fault-soak.sh '*MariaDb*'
 #
 # Environment: GT_FAULT_DB_KILLS (100), GT_FAULT_SIGTERMS (20),
-# GT_FAULT_CALLERS (16), GT_FAULT_BIN_DIR (service binaries to test instead
+# GT_FAULT_CALLERS (16), GT_SUITE_BIN_DIR (service binaries to test instead
 # of build/'s), GT_SKIP_DEPS=1, GT_SKIP_BUILD=1.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -35,9 +36,21 @@ struct Running {
   std::string address() const { return absl::StrCat("127.0.0.1:", grpc_port); }
 };
 
-inline Running StartBinary(const std::string& binary, const std::string& mysql_uri,
+// The service binary to run: the one built with the test, or, when
+// GT_SUITE_BIN_DIR is set, the one of the same name there (e.g. an older
+// build, to see what it gets wrong).
+inline std::string SuiteBinary(const std::string& built) {
+  const char* dir = std::getenv("GT_SUITE_BIN_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    return built;
+  }
+  return absl::StrCat(dir, "/", built.substr(built.rfind('/') + 1));
+}
+
+inline Running StartBinary(const std::string& built_binary, const std::string& mysql_uri,
                            std::vector<std::string> flags, int grpc_port = 0) {
   EnsureTestIdentityKey();
+  const std::string binary = SuiteBinary(built_binary);
   Running r;
   r.grpc_port = grpc_port != 0 ? grpc_port : FreePort();
   r.metrics_port = FreePort();
@@ -71,9 +84,10 @@ inline std::string CreateTokenWithCli(const std::string& gateway_binary,
                                       const std::string& mysql_uri, const std::string& org,
                                       const std::string& role, const std::string& subject) {
   std::string log = absl::StrCat(::testing::TempDir(), "create-token-", org, "-", role, ".log");
-  std::string command = absl::StrCat("GT_MYSQL_URI='", mysql_uri, "' '", gateway_binary,
-                                     "' --create_token --organisation=", org, " --role=", role,
-                                     " --subject=", subject, " 2>'", log, "'");
+  std::string command =
+      absl::StrCat("GT_MYSQL_URI='", mysql_uri, "' '", SuiteBinary(gateway_binary),
+                   "' --create_token --organisation=", org, " --role=", role,
+                   " --subject=", subject, " 2>'", log, "'");
   FILE* pipe = popen(command.c_str(), "r");
   std::string out;
   char buffer[256];

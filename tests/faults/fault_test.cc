@@ -10,7 +10,7 @@
 // printed.
 //
 // Environment: GT_FAULT_DB_KILLS (12), GT_FAULT_SIGTERMS (3), GT_FAULT_CALLERS
-// (16); GT_FAULT_BIN_DIR runs the service binaries found there instead of
+// (16); GT_SUITE_BIN_DIR runs the service binaries found there instead of
 // the ones built with the test (e.g. an older build, to see what it lost).
 // scripts/fault-soak.sh runs it with 100 kills and 20 SIGTERMs.
 #include <signal.h>
@@ -48,12 +48,6 @@ int EnvInt(const char* name, int fallback) {
   const char* value = std::getenv(name);
   int parsed = 0;
   return value != nullptr && absl::SimpleAtoi(value, &parsed) ? parsed : fallback;
-}
-
-// The service binary `name`: from GT_FAULT_BIN_DIR when set, else built here.
-std::string Binary(const char* built, const char* name) {
-  const char* dir = std::getenv("GT_FAULT_BIN_DIR");
-  return dir != nullptr && *dir != '\0' ? absl::StrCat(dir, "/", name) : built;
 }
 
 std::string CodeName(grpc::StatusCode code) {
@@ -113,7 +107,7 @@ class FaultSuite : public ::testing::Test {
     std::string direct = db_->CreateDatabase("gt_milestone");
     milestone_uri_ = new std::string(absl::StrReplaceAll(
         direct, {{absl::StrCat(":", db_->port(), "/"), absl::StrCat(":", proxy_->port(), "/")}}));
-    plan_ = new Running(StartBinary(Binary(PLAN_SERVICE_BIN, "plan-service"), *plan_uri_, {}));
+    plan_ = new Running(StartBinary(PLAN_SERVICE_BIN, *plan_uri_, {}));
     milestone_ = new Running(StartMilestone(0));
     gateway_ = new Running(StartGateway(0));
     for (Running* r : {plan_, milestone_, gateway_}) {
@@ -127,8 +121,7 @@ class FaultSuite : public ::testing::Test {
     ASSERT_TRUE(v1::PlanService::NewStub(Plaintext(plan_->address()))
                     ->CreateOrganisation(Context("").get(), org, &created_org)
                     .ok());
-    token_ = new std::string(
-        CreateTokenWithCli(Binary(GATEWAY_BIN, "gateway"), *gateway_uri_, "f", "ADMIN", "ops"));
+    token_ = new std::string(CreateTokenWithCli(GATEWAY_BIN, *gateway_uri_, "f", "ADMIN", "ops"));
     milestones_ = new std::vector<std::string>(CreatePlan());
   }
 
@@ -157,13 +150,13 @@ class FaultSuite : public ::testing::Test {
 
   static Running StartMilestone(int port) {
     return StartBinary(
-        Binary(MILESTONE_SERVICE_BIN, "milestone-service"), *milestone_uri_,
+        MILESTONE_SERVICE_BIN, *milestone_uri_,
         {absl::StrCat("--plan_service_addr=", plan_->address()), "--shutdown_grace_seconds=10"},
         port);
   }
 
   static Running StartGateway(int port) {
-    return StartBinary(Binary(GATEWAY_BIN, "gateway"), *gateway_uri_,
+    return StartBinary(GATEWAY_BIN, *gateway_uri_,
                        {absl::StrCat("--plan_service_addr=", plan_->address()),
                         absl::StrCat("--milestone_service_addr=", milestone_->address()),
                         // report-service is not part of this suite; any address will do.
@@ -461,7 +454,7 @@ TEST_F(FaultSuite, ServicesKilledUnderLoad) {
   ASSERT_TRUE(LoadProgresses(*load, 50));
   int port = plan_->grpc_port;
   delete plan_;
-  plan_ = new Running(StartBinary(Binary(PLAN_SERVICE_BIN, "plan-service"), *plan_uri_, {}, port));
+  plan_ = new Running(StartBinary(PLAN_SERVICE_BIN, *plan_uri_, {}, port));
   Verify(load->Stop(), "milestone-service and gateway killed twice each, plan-service once");
   ReportRecovery("service kill -9 and start at once, first OK after the kill", recovery);
 }
