@@ -6,10 +6,14 @@ void InDoubtUpdates::Add(const RequestKey& key, const PlanRef& plan, UpdateRow u
   std::lock_guard<std::mutex> lock(mu_);
   Key k{key.organisation, key.request_id};
   update.update_id = 0;  // its sequence was never read: nothing to publish
-  entries_.insert_or_assign(k, Entry{plan, std::move(update)});
-  order_.push_back(std::move(k));
+  const uint64_t added = ++adds_;
+  entries_.insert_or_assign(k, Held{Entry{plan, std::move(update)}, added});
+  order_.emplace_back(std::move(k), added);
   while (order_.size() > capacity_) {
-    entries_.erase(order_.front());
+    auto it = entries_.find(order_.front().first);
+    if (it != entries_.end() && it->second.added == order_.front().second) {
+      entries_.erase(it);
+    }
     order_.pop_front();
   }
 }
@@ -20,7 +24,7 @@ std::optional<InDoubtUpdates::Entry> InDoubtUpdates::Take(const RequestKey& key)
   if (it == entries_.end()) {
     return std::nullopt;
   }
-  Entry entry = std::move(it->second);
+  Entry entry = std::move(it->second.entry);
   entries_.erase(it);
   return entry;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -40,10 +41,18 @@ class InDoubtUpdates {
  private:
   using Key = std::pair<std::string, std::string>;  // organisation, request_id
 
+  struct Held {
+    Entry entry;
+    uint64_t added;  // which Add put it there, for order_
+  };
+
   const size_t capacity_;
   std::mutex mu_;
-  std::map<Key, Entry> entries_;
-  std::deque<Key> order_;  // oldest first; may name entries already taken
+  std::map<Key, Held> entries_;
+  // Oldest first. An element whose entry was taken, or added again since,
+  // no longer matches it and evicts nothing.
+  std::deque<std::pair<Key, uint64_t>> order_;
+  uint64_t adds_ = 0;
 };
 
 }  // namespace gt::milestone

@@ -257,19 +257,21 @@ absl::StatusOr<v1::Milestone> MilestoneManager::GetMilestone(
   return ToProto(key.plan, row, Today(now_()));
 }
 
-absl::StatusOr<PlanRef> MilestoneManager::ExistingPlan(const Caller& caller,
-                                                       absl::string_view field,
-                                                       absl::string_view name) {
+absl::StatusOr<PlanRef> MilestoneManager::ScopedPlan(const Caller& caller, absl::string_view field,
+                                                     absl::string_view name) {
   GT_ASSIGN_OR_RETURN(PlanRef plan, ParsePlan(field, name));
   GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation, "plan", name));
-  absl::Time deadline = std::min(CurrentCallDeadline(), absl::Now() + absl::Seconds(10));
-  GT_RETURN_IF_ERROR(activities_.PlanExists(caller, deadline, plan));
   return plan;
+}
+
+absl::Status MilestoneManager::RequirePlan(const Caller& caller, const PlanRef& plan) {
+  absl::Time deadline = std::min(CurrentCallDeadline(), absl::Now() + absl::Seconds(10));
+  return activities_.PlanExists(caller, deadline, plan);
 }
 
 absl::StatusOr<v1::ListMilestonesResponse> MilestoneManager::ListMilestones(
     const Caller& caller, const v1::ListMilestonesRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ScopedPlan(caller, "parent", request.parent()));
   GT_ASSIGN_OR_RETURN(int size, ResolvePageSize(request.page_size(), 100, 1000));
   MilestoneFilter filter;
   if (!request.activity().empty()) {
@@ -309,6 +311,7 @@ absl::StatusOr<v1::ListMilestonesResponse> MilestoneManager::ListMilestones(
       return InvalidField("page_token", "is not a token this list returned");
     }
   }
+  GT_RETURN_IF_ERROR(RequirePlan(caller, plan));
   GT_ASSIGN_OR_RETURN(auto rows, repository_.ListMilestones(plan, filter, after, size + 1));
   v1::ListMilestonesResponse response;
   if (static_cast<int>(rows.size()) > size) {

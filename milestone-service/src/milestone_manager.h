@@ -76,10 +76,13 @@ class MilestoneManager {
       const std::string& method);
   absl::StatusOr<MilestoneKey> Scoped(const Caller& caller, absl::string_view field,
                                       absl::string_view name);
-  // The plan named by `field`, the caller's and existing: NOT_FOUND for a
-  // missing plan exactly as for another organisation's.
-  absl::StatusOr<PlanRef> ExistingPlan(const Caller& caller, absl::string_view field,
-                                       absl::string_view name);
+  // The plan named by `field`, the caller's (parsed; no call made).
+  absl::StatusOr<PlanRef> ScopedPlan(const Caller& caller, absl::string_view field,
+                                     absl::string_view name);
+  // NOT_FOUND for a missing plan, exactly as for another organisation's:
+  // asks plan-service, so called once the request is otherwise valid, just
+  // before the plan is read.
+  absl::Status RequirePlan(const Caller& caller, const PlanRef& plan);
   // Appends the history row `decide` makes of the locked current state,
   // idempotently by request id; tells on_commit_ of new rows, and of rows
   // whose commit was in doubt once a retry proves it (InDoubtUpdates).

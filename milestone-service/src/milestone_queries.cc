@@ -33,9 +33,6 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
   }
   GT_RETURN_IF_ERROR(CheckOrganisation(caller, plan.organisation,
                                        milestone_id ? "milestone" : "plan", request.parent()));
-  if (!milestone_id) {
-    GT_RETURN_IF_ERROR(ExistingPlan(caller, "parent", request.parent()).status());
-  }
   std::optional<v1::UpdateKind> kind;
   if (request.kind() != v1::UPDATE_KIND_UNSPECIFIED) {
     if (!v1::UpdateKind_IsValid(request.kind())) {
@@ -59,6 +56,9 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return InvalidField("page_token", "is not a token this list returned");
   }
+  if (!milestone_id) {
+    GT_RETURN_IF_ERROR(RequirePlan(caller, plan));
+  }
   GT_ASSIGN_OR_RETURN(auto rows, repository_.ListUpdates(plan, milestone_id, kind, after,
                                                          request.oldest_first(), size + 1));
   v1::ListMilestoneUpdatesResponse response;
@@ -74,7 +74,7 @@ absl::StatusOr<v1::ListMilestoneUpdatesResponse> MilestoneManager::ListMilestone
 
 absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsOf(
     const Caller& caller, const v1::GetMilestonesAsOfRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ScopedPlan(caller, "parent", request.parent()));
   if (request.as_of().empty()) {
     return InvalidField("as_of", "must not be empty");
   }
@@ -94,12 +94,14 @@ absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsO
   // Everything effective up to the end of the as_of day.
   absl::Time end_of_day = absl::FromCivil(day + 1, absl::UTCTimeZone());
   // One more than the page, to know whether another follows.
+  GT_RETURN_IF_ERROR(RequirePlan(caller, plan));
   GT_ASSIGN_OR_RETURN(
       auto rows, repository_.StateAsOf(plan, end_of_day, published, static_cast<int64_t>(offset),
                                        int64_t{size} + 1));
   v1::GetMilestonesAsOfResponse response;
+  const absl::CivilDay overdue_day = OverdueDay(day, now_());
   for (size_t i = 0; i < rows.size() && i < static_cast<size_t>(size); ++i) {
-    *response.add_milestones() = ToProto(plan, rows[i], OverdueDay(day, now_()));
+    *response.add_milestones() = ToProto(plan, rows[i], overdue_day);
   }
   if (rows.size() > static_cast<size_t>(size)) {
     response.set_next_page_token(EncodePageToken(fp, absl::StrCat(offset + size)));
@@ -109,7 +111,7 @@ absl::StatusOr<v1::GetMilestonesAsOfResponse> MilestoneManager::GetMilestonesAsO
 
 absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
     const Caller& caller, const v1::CountOverdueRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ScopedPlan(caller, "parent", request.parent()));
   // Without as_of: today, i.e. the state now, judged at the close of
   // yesterday (OverdueDay) — what the gauge and ListMilestones say.
   const absl::Time now = now_();
@@ -124,6 +126,7 @@ absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
                         "BY_LEAD_MEMBER is a property of activities; use "
                         "BY_DIRECTORATE, BY_PRIORITY, BY_OUTCOME or BY_LEAD_OFFICER");
   }
+  GT_RETURN_IF_ERROR(RequirePlan(caller, plan));
   GT_ASSIGN_OR_RETURN(
       auto rows,
       repository_.StateAsOf(plan, absl::FromCivil(as_of + 1, absl::UTCTimeZone()), std::nullopt));
@@ -167,10 +170,11 @@ absl::StatusOr<v1::CountOverdueResponse> MilestoneManager::CountOverdue(
 
 absl::StatusOr<PlanRef> MilestoneManager::WatchTarget(
     const Caller& caller, const v1::WatchMilestoneUpdatesRequest& request) {
-  GT_ASSIGN_OR_RETURN(PlanRef plan, ExistingPlan(caller, "parent", request.parent()));
+  GT_ASSIGN_OR_RETURN(PlanRef plan, ScopedPlan(caller, "parent", request.parent()));
   if (request.start_after_sequence() < 0) {
     return InvalidField("start_after_sequence", "must not be negative");
   }
+  GT_RETURN_IF_ERROR(RequirePlan(caller, plan));
   return plan;
 }
 
