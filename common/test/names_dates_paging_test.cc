@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "gt/csv.h"
 #include "gt/dates.h"
 #include "gt/migrations.h"
 #include "gt/mysql_pool.h"
@@ -72,6 +73,21 @@ TEST(Etag, CarriesVersionAndBindsToName) {
   EXPECT_EQ(ParseEtag("plan.etag", "organisations/th/plans/a", "8-00000000").status().code(),
             absl::StatusCode::kAborted);
   EXPECT_NE(MakeEtag("organisations/th/plans/a", 8), etag);
+}
+
+// The one CSV cell writer of reports and gtctl exports.
+TEST(CsvCell, QuotesAsRfc4180AndDefusesFormulas) {
+  EXPECT_EQ(CsvCell("plain"), "plain");
+  EXPECT_EQ(CsvCell("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvCell("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(CsvCell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+  EXPECT_EQ(CsvCell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(CsvCell("+1"), "'+1");
+  EXPECT_EQ(CsvCell("-5"), "-5");
+  EXPECT_EQ(CsvCellText("'=cmd"), "=cmd");
+  EXPECT_EQ(CsvCellText("'quoted"), "'quoted");
 }
 
 TEST(StatusMapping, CodesAndMessagesPassThrough) {
