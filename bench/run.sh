@@ -51,7 +51,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   (mdb_stop "$tmp/sock" "$tmp/mariadbd.pid" 30) || true
-  rm -rf "$tmp"
+  rm -rf "$tmp" "${TMPDIR:-/tmp}/gt-ports-given-$$"
   exit "$status"
 }
 trap cleanup EXIT

@@ -38,7 +38,7 @@ cleanup() {
     gt_stop_pid "$ctest_pid" ctest 10
   fi
   (mdb_stop "$socket" "$pidfile" 30) || status=1
-  rm -rf "$tmp"
+  rm -rf "$tmp" "${TMPDIR:-/tmp}/gt-ports-given-$$"
   exit "$status"
 }
 trap cleanup EXIT

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -87,17 +89,60 @@ std::string ChildProcess::Log() const {
   return s.str();
 }
 
-int FreePort() {
+namespace {
+
+// The kernel's range for outgoing connections' local ports.
+std::pair<int, int> EphemeralRange() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768, high = 60999;
+  if (!(in >> low >> high) || low <= 1024 || high < low) {
+    return {32768, 60999};
+  }
+  return {low, high};
+}
+
+bool CanBind(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    return false;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+// A port the kernel hands out itself (bind to 0) lies in the ephemeral range,
+// where any outgoing connection (to MariaDB, between services) may take it
+// before the child process listens on it: CI once lost a run that way. Ports
+// are therefore taken below that range, never the same one twice in a
+// process, from a starting point that differs per process.
+int FreePort() {
+  static std::mutex mu;
+  static std::set<int> given;
+  std::lock_guard<std::mutex> lock(mu);
+  const auto [ephemeral_low, ephemeral_high] = EphemeralRange();
+  int low = 10000, high = ephemeral_low - 1;
+  if (high - low < 1000) {  // an unusual range: take ports above it instead
+    low = ephemeral_high + 1;
+    high = 65535;
+  }
+  const int span = high - low + 1;
+  static int next = static_cast<int>((getpid() * 7919L) % span);
+  for (int tried = 0; tried < span; ++tried) {
+    int port = low + next;
+    next = (next + 1) % span;
+    if (given.count(port) == 0 && CanBind(port)) {
+      given.insert(port);
+      return port;
+    }
+  }
+  throw std::runtime_error("no free TCP port on 127.0.0.1");
 }
 
 void EnsureTestIdentityKey() {

@@ -132,15 +132,42 @@ gt_port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# gt_free_port — print a TCP port on 127.0.0.1 that was free a moment ago
-# (the kernel's choice for port 0). Racy by nature: callers that bind it
-# should retry on "address in use".
+# gt_free_port — print a TCP port on 127.0.0.1 that was free a moment ago.
+# Taken below the kernel's range for outgoing connections' local ports (a
+# port from bind(0) lies in it, and a connection to MariaDB may take it
+# before the service listens), never the same one twice for one script (the
+# ports given are listed in a file named after the script's shell).
 gt_free_port() {
-  "$GT_PYTHON" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
+  local given="${TMPDIR:-/tmp}/gt-ports-given-$$"
+  "$GT_PYTHON" - "$given" <<'PY'
+import random, socket, sys
+given_file = sys.argv[1]
+try:
+    low, high = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+except (OSError, ValueError):
+    low, high = 32768, 60999
+first, last = (10000, low - 1) if low - 10000 > 1000 else (high + 1, 65535)
+try:
+    given = set(int(p) for p in open(given_file).read().split())
+except OSError:
+    given = set()
+for _ in range(5000):
+    port = random.randint(first, last)
+    if port in given:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    with open(given_file, "a") as f:
+        f.write(f"{port}\n")
+    print(port)
+    sys.exit(0)
+sys.exit("no free TCP port on 127.0.0.1")
+PY
 }
 
 # gt_build — configure build/ when it is new, then build with GT_JOBS jobs.

@@ -176,16 +176,26 @@ def deadline_in(seconds):
 
 
 def free_ports(n):
-    socks, ports = [], []
+    """n distinct ports free on 127.0.0.1, below the kernel's range for
+    outgoing connections (a port from bind(0) lies in it, and a connection
+    to MariaDB may take it before the service listens)."""
     try:
-        for _ in range(n):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-            ports.append(s.getsockname()[1])
-    finally:
-        for s in socks:
-            s.close()
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = map(int, f.read().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    first, last = (10000, low - 1) if low - 10000 > 1000 else (high + 1, 65535)
+    ports = []
+    while len(ports) < n:
+        port = random.randint(first, last)
+        if port in ports:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
     return ports
 
 

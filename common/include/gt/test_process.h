@@ -35,7 +35,8 @@ class ChildProcess {
   std::string log_path_;
 };
 
-// A TCP port free on 127.0.0.1 at the time of asking.
+// A TCP port free on 127.0.0.1 at the time of asking, outside the range the
+// kernel gives outgoing connections, and not given before in this process.
 int FreePort();
 
 // Service binaries refuse to start without the identity key (issue 16):
