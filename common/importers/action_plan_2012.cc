@@ -54,6 +54,17 @@ class ActionPlan2012Reader {
           "no theme heading ('# A Great Place to Live') and no 'Strategic Priority N.N:' line "
           "found: this is not the 2012/13 action plan layout");
     }
+    if (b_.milestone_count() > 0) {
+      // A plan being set: no milestone states a status or a percentage.
+      b_.Warn(0, "status-from-document", b_.plan().source(),
+              absl::StrCat("each of the ", b_.milestone_count(),
+                           " milestones NOT_STARTED at 0% (none states a status or %)"));
+    }
+    if (dated_milestones_ > 0) {
+      b_.Warn(0, "deadline-month-end", "deadlines that name a month, '(August 2012)'",
+              absl::StrCat("the month's last day, for each of the ", dated_milestones_,
+                           " milestones with a deadline"));
+    }
     return std::move(b_).Finish();
   }
 
@@ -158,6 +169,8 @@ class ActionPlan2012Reader {
                                    created ? " comes before any theme heading; theme "
                                            : " is under another theme's heading; placed in theme ",
                                    theme_code, created ? " synthesised, titled as untitled" : ""));
+      b_.Warn(number, created ? "node-synthesised" : "placed-by-code", text,
+              absl::StrCat("theme ", theme_code, created ? ", titled as untitled" : ""));
     }
     bool created = false;
     outcome_ = b_.Outcome(theme_, code, &created);
@@ -165,6 +178,7 @@ class ActionPlan2012Reader {
     next = std::max(next, *ParseSmallInt(code.substr(dot + 1)) + 1);
     if (!created) {
       b_.Note(number, absl::StrCat("strategic priority ", AsAbsl(code), " repeated; merged"));
+      b_.Warn(number, "repeat-merged", text, absl::StrCat("strategic priority ", AsAbsl(code)));
     }
     std::string_view title = colon == std::string_view::npos ? "" : Trim(rest.substr(colon + 1));
     b_.outcome(theme_, outcome_).set_title(std::string(title));
@@ -179,6 +193,8 @@ class ActionPlan2012Reader {
       theme_ = b_.Priority("1");
       b_.priority(theme_).set_title(absl::StrCat("Theme 1", kUntitled));
       b_.Note(number, "table before any theme heading; theme 1 synthesised, titled as untitled");
+      b_.Warn(number, "node-synthesised", "a table before any theme heading",
+              "theme 1, titled as untitled");
     }
     if (outcome_ < 0 || table_started_) {
       // A page lost the "Strategic Priority N.N:" line above this table.
@@ -195,6 +211,8 @@ class ActionPlan2012Reader {
       b_.Note(number, absl::StrCat("table with no 'Strategic Priority' line above it; strategic "
                                    "priority ",
                                    code, " synthesised, titled as untitled"));
+      b_.Warn(number, "node-synthesised", "a table with no 'Strategic Priority' line above it",
+              absl::StrCat("strategic priority ", code, ", titled as untitled"));
     }
     table_started_ = true;
     in_table_ = true;
@@ -207,8 +225,11 @@ class ActionPlan2012Reader {
     }
     ParsedActionTable parsed = ParseActionTable(table_);
     table_.clear();
-    for (auto& [line, note] : parsed.notes) {
-      b_.Note(line, note);
+    for (const TableInference& inference : parsed.inferences) {
+      if (!inference.note.empty()) {
+        b_.Note(inference.line_number, inference.note);
+      }
+      b_.Warn(inference.line_number, inference.kind, inference.what_was_read, inference.assumed);
     }
     for (int line : parsed.orphan_lines) {
       b_.Unplaced(line, "table row with no Strategic Action title in its table");
@@ -225,6 +246,7 @@ class ActionPlan2012Reader {
       if (action.lead_member.empty() && action.lead_officer.empty()) {
         b_.Note(action.line_number,
                 absl::StrCat("no lead member or officer beside action ", Quote(action.title)));
+        b_.Warn(action.line_number, "lead-missing", action.title, "no lead member or officer");
       }
       int ordinal = 0;
       for (ActionMilestone& m : action.milestones) {
@@ -236,9 +258,14 @@ class ActionPlan2012Reader {
         if (m.deadline) {
           milestone.set_baseline_deadline(IsoDate(*m.deadline));
           milestone.set_current_deadline(IsoDate(*m.deadline));
+          b_.CheckDeadline(m.line_number, *m.deadline, milestone.title());
+          ++dated_milestones_;
         }
         milestone.set_status(goldenthread::v1::NOT_STARTED);
-        b_.AddMilestone(theme_, outcome_, a, std::move(milestone));
+        int index = b_.AddMilestone(theme_, outcome_, a, std::move(milestone));
+        if (m.deadline_assumed) {
+          b_.MarkDeadlineAssumed(index);
+        }
       }
     }
   }
@@ -254,6 +281,7 @@ class ActionPlan2012Reader {
   absl::flat_hash_map<int, int> next_minor_;
   bool in_table_ = false;
   bool in_measures_ = false;
+  int dated_milestones_ = 0;
   std::vector<ActionTableLine> table_;
 };
 

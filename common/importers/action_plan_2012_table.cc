@@ -93,18 +93,23 @@ void AddTitleFragment(const std::vector<ActionTableLine>& lines, size_t i,
   // once whole. Keep the whole one.
   if (fragment.size() > previous.size() && fragment.compare(0, previous.size(), previous) == 0 &&
       fragment[previous.size()] == ' ') {
-    out.notes.push_back({line.number, absl::StrCat("title fragment ", Quote(previous),
-                                                   " is repeated in full here; kept once")});
+    out.inferences.push_back(
+        {line.number, "duplicate-text-dropped", previous,
+         "a cut-short copy of the line below; kept once",
+         absl::StrCat("title fragment ", Quote(previous), " is repeated in full here; kept once")});
     previous = std::move(fragment);
   } else if (previous.size() > fragment.size() + 1 &&
              previous.compare(previous.size() - fragment.size(), fragment.size(), fragment) == 0 &&
              previous[previous.size() - fragment.size() - 1] == ' ') {
-    out.notes.push_back({line.number, absl::StrCat("title fragment ", Quote(fragment),
-                                                   " repeats the end of the line above; dropped")});
+    out.inferences.push_back({line.number, "duplicate-text-dropped", fragment,
+                              "a copy of the end of the line above; dropped",
+                              absl::StrCat("title fragment ", Quote(fragment),
+                                           " repeats the end of the line above; dropped")});
   } else if (!lower && !run_on && FirstWord(fragment) == FirstWord(previous)) {
-    out.notes.push_back(
-        {line.number, absl::StrCat("title line above, ", Quote(previous),
-                                   ", reads as a garbled copy of this one; dropped")});
+    out.inferences.push_back({line.number, "duplicate-text-dropped", previous,
+                              "a garbled copy of the line below; dropped",
+                              absl::StrCat("title line above, ", Quote(previous),
+                                           ", reads as a garbled copy of this one; dropped")});
     previous = std::move(fragment);
   } else {
     group.fragments.push_back(std::move(fragment));
@@ -149,7 +154,9 @@ std::vector<size_t> AssignLines(const std::vector<ActionTableLine>& lines,
 // 13)": the deadline is the month's last day (the last month named).
 enum class ParenKind { kText, kDeadline, kGarbledDeadline };
 
-ParenKind ClassifyParen(std::string_view content, std::optional<absl::CivilDay>* deadline) {
+// *months counts the months named; *from is set by "from" before one.
+ParenKind ClassifyParen(std::string_view content, std::optional<absl::CivilDay>* deadline,
+                        int* months, bool* from) {
   std::vector<MonthYear> found = FindMonthYears(content, /*two_digit_years=*/true);
   if (found.empty()) {
     // "(Higger 2012)": a word and a year, the word no month.
@@ -186,6 +193,7 @@ ParenKind ClassifyParen(std::string_view content, std::optional<absl::CivilDay>*
       for (std::string_view f : kFillers) {
         filler = filler || EqualsIgnoreCase(between.substr(i, end - i), f);
       }
+      *from = *from || EqualsIgnoreCase(between.substr(i, end - i), "from");
       if (!filler) {
         return ParenKind::kText;
       }
@@ -197,6 +205,7 @@ ParenKind ClassifyParen(std::string_view content, std::optional<absl::CivilDay>*
     return ParenKind::kText;
   }
   *deadline = LastDayOfMonth(found.back().year, found.back().month);
+  *months = static_cast<int>(found.size());
   return ParenKind::kDeadline;
 }
 
@@ -221,13 +230,14 @@ std::vector<StreamMilestone> ReadMilestoneStream(const std::vector<ActionTableLi
   std::vector<StreamMilestone> result;
   std::string pending;
   size_t pending_line = 0;
-  auto emit = [&](std::optional<absl::CivilDay> deadline) {
+  auto emit = [&](std::optional<absl::CivilDay> deadline, bool assumed) {
     std::string title = CleanMilestoneText(pending);
     pending.clear();
     if (title.empty()) {
       return;
     }
-    result.push_back({pending_line, {lines[pending_line].number, std::move(title), deadline}});
+    result.push_back(
+        {pending_line, {lines[pending_line].number, std::move(title), deadline, assumed}});
   };
   auto append = [&](std::string_view text, size_t line) {
     if (Trim(text).empty()) {
@@ -248,7 +258,7 @@ std::vector<StreamMilestone> ReadMilestoneStream(const std::vector<ActionTableLi
     std::string_view open = Trim(pending);
     bool starts_afresh = (text[0] >= 'A' && text[0] <= 'Z') || IsAsciiDigit(text[0]);
     if (!open.empty() && open.back() == '.' && starts_afresh) {
-      emit(std::nullopt);
+      emit(std::nullopt, false);
     }
     size_t pos = 0;
     while (pos < text.size()) {
@@ -266,7 +276,9 @@ std::vector<StreamMilestone> ReadMilestoneStream(const std::vector<ActionTableLi
       }
       std::string_view content = Trim(text.substr(paren + 1, close - paren - 1));
       std::optional<absl::CivilDay> deadline;
-      ParenKind kind = ClassifyParen(content, &deadline);
+      int months = 0;
+      bool from = false;
+      ParenKind kind = ClassifyParen(content, &deadline, &months, &from);
       if (kind == ParenKind::kText) {
         append(text.substr(pos, close + 1 - pos), i);
         pos = close + 1;
@@ -274,28 +286,46 @@ std::vector<StreamMilestone> ReadMilestoneStream(const std::vector<ActionTableLi
       }
       append(text.substr(pos, paren - pos), i);
       pos = close + 1;
+      const std::string read = absl::StrCat("(", AsAbsl(content), ")");
       if (kind == ParenKind::kGarbledDeadline) {
-        out.notes.push_back(
-            {lines[i].number, absl::StrCat("'(", AsAbsl(content), ")' names no month; ignored")});
+        out.inferences.push_back({lines[i].number, "deadline-not-a-date", read,
+                                  "names no month; ignored",
+                                  absl::StrCat("'", read, "' names no month; ignored")});
         continue;
       }
+      const bool assumed = months > 1 || from;
       if (!Trim(pending).empty()) {
-        emit(deadline);
+        emit(deadline, assumed);
       } else if (!result.empty() && !result.back().milestone.deadline) {
         // The deadline wrapped onto the line below its milestone.
         result.back().milestone.deadline = deadline;
+        result.back().milestone.deadline_assumed = assumed;
+        out.inferences.push_back(
+            {lines[i].number, "deadline-wrapped", read, "the deadline of the milestone above", ""});
       } else {
-        out.notes.push_back({lines[i].number, absl::StrCat("deadline '(", AsAbsl(content),
-                                                           ")' follows no milestone; ignored")});
+        out.inferences.push_back(
+            {lines[i].number, "deadline-orphan", read, "follows no milestone; ignored",
+             absl::StrCat("deadline '", read, "' follows no milestone; ignored")});
+        continue;
+      }
+      if (months > 1) {
+        out.inferences.push_back({lines[i].number, "deadline-two-dates", read,
+                                  absl::StrCat(IsoDate(*deadline), ", the last month's end"), ""});
+      }
+      if (from) {
+        out.inferences.push_back(
+            {lines[i].number, "deadline-from-start", read,
+             absl::StrCat(IsoDate(*deadline), ", the end of the month work starts"), ""});
       }
     }
   }
-  emit(std::nullopt);
+  emit(std::nullopt, false);
   for (const StreamMilestone& m : result) {
     if (!m.milestone.deadline) {
-      out.notes.push_back(
-          {m.milestone.line_number, absl::StrCat("milestone ", Quote(m.milestone.title),
-                                                 " has no (Month YYYY) deadline; left empty")});
+      out.inferences.push_back({m.milestone.line_number, "deadline-missing", m.milestone.title,
+                                "no deadline",
+                                absl::StrCat("milestone ", Quote(m.milestone.title),
+                                             " has no (Month YYYY) deadline; left empty")});
     }
   }
   return result;

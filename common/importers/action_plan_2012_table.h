@@ -40,6 +40,19 @@ struct ActionMilestone {
   int line_number = 0;  // where its text starts
   std::string title;
   std::optional<absl::CivilDay> deadline;
+  // The deadline is one of several months, or a start month ("(from April
+  // 2012)"), rather than one month stated as the deadline.
+  bool deadline_assumed = false;
+};
+
+// What the table reading inferred: a note (PlanBuilder::Note) and a warning
+// (PlanBuilder::Warn); an empty `note` is a warning only.
+struct TableInference {
+  int line_number = 0;
+  std::string kind;
+  std::string what_was_read;
+  std::string assumed;
+  std::string note;
 };
 
 struct ParsedAction {
@@ -53,8 +66,7 @@ struct ParsedAction {
 
 struct ParsedActionTable {
   std::vector<ParsedAction> actions;
-  // (line number, note) pairs for PlanBuilder::Note.
-  std::vector<std::pair<int, std::string>> notes;
+  std::vector<TableInference> inferences;
   // Lines holding something but no action to belong to (no title at all).
   std::vector<int> orphan_lines;
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/str_cat.h"
 #include "common/importers/importers.h"
 #include "common/importers/plan_2007.h"
 #include "common/importers/plan_builder.h"
@@ -66,6 +67,12 @@ absl::StatusOr<ImportedPlan> ReadCompletedActivities2007(std::string_view text) 
     return absl::InvalidArgumentError(
         "no theme heading ('1. LIVING SAFELY') and no key activity ('- 01.01.01a ...') found: "
         "this is not the 2007/08 completed activities layout");
+  }
+  if (b.activity_count() > 0) {
+    // No activity states its own status: the appendix's title does.
+    b.Warn(0, "status-from-document", b.plan().source(),
+           absl::StrCat("each of the ", b.activity_count(),
+                        " key activities COMPLETED at 100% (none states a status or %)"));
   }
   return std::move(b).Finish();
 }

@@ -13,7 +13,8 @@ int DaysInMonth(int year, int month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-// d/m/y at the start of `s`; sets *length to the characters used.
+// d/m/y at the start of `s`; sets *length to the characters used. The only
+// place a day, month and year become a date (see date_util.h for the rule).
 std::optional<absl::CivilDay> ParseDmyPrefix(std::string_view s, bool* clamped, size_t* length) {
   size_t pos = 0;
   int parts[3] = {0, 0, 0};
@@ -89,6 +90,25 @@ std::vector<FoundDate> FindDayMonthYears(std::string_view s) {
     }
   }
   return found;
+}
+
+DateCell ReadDateCell(std::string_view cell) {
+  DateCell read;
+  bool clamped = false;
+  if (std::optional<absl::CivilDay> day = ParseDayMonthYear(cell, &clamped)) {
+    read.day = day;
+    read.clamped = clamped;
+    read.whole = true;
+    read.dates = 1;
+    return read;
+  }
+  std::vector<FoundDate> found = FindDayMonthYears(cell);
+  read.dates = static_cast<int>(found.size());
+  if (!found.empty()) {
+    read.day = found.back().day;
+    read.clamped = found.back().clamped;
+  }
+  return read;
 }
 
 int MonthFromName(std::string_view word) {

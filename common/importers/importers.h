@@ -5,8 +5,9 @@
 // Readers are lenient by design: a line they cannot place is reported in
 // ImportedPlan::unplaced with its line number and a reason, and anything
 // they had to infer (a missing heading, an impossible date) is described in
-// ImportedPlan::notes, so that a person can review an import before it is
-// committed. They fail only when the text is not the layout they read at all.
+// ImportedPlan::notes and listed in ImportedPlan::warnings, so that a person
+// can review an import before it is committed. They fail only when the text
+// is not the layout they read at all.
 #pragma once
 
 #include <string>
@@ -27,12 +28,29 @@ struct ImportedMilestone {
   // current_deadline (differs when revised), status, percent_complete and
   // latest_comment are set; `activity` and output-only fields are not.
   goldenthread::v1::Milestone milestone;
+  // The baseline or current deadline is not a date the document states for
+  // this milestone: taken from the title's month, chosen among several dates,
+  // or an impossible date moved to its month's end. A warning says which.
+  bool deadline_assumed = false;
 };
 
 struct UnplacedLine {
   int line_number = 0;  // 1-based
   std::string text;
   std::string reason;
+};
+
+// One thing a reader assumed rather than read. The kinds, one short word
+// each, are listed in README.md.
+struct ImportWarning {
+  int line_number = 0;  // 1-based; 0 for the whole document
+  std::string kind;     // "date-clamped", "deadline-from-title", "percent-blank", ...
+  std::string what_was_read;
+  std::string assumed;
+  // The document the line number refers to: empty for the plan's own,
+  // plan.source of the merged document after MergeInto, "merge" for a
+  // contradiction between two documents found by MergeInto.
+  std::string source;
 };
 
 struct ImportedPlan {
@@ -43,6 +61,8 @@ struct ImportedPlan {
   // What was inferred rather than read, one sentence each, starting with the
   // line number ("line 65: ...") where there is one.
   std::vector<std::string> notes;
+  // Every inference, in line order (document-wide ones first).
+  std::vector<ImportWarning> warnings;
 };
 
 enum class Layout {
@@ -76,7 +96,11 @@ absl::StatusOr<ImportedPlan> ReadDocument(std::string_view text);
 // noted), new nodes are inserted in code order, milestones follow their
 // activity. Both must cover the same period (else INVALID_ARGUMENT). Notes and
 // unplaced lines of `more` are appended with "[<more's plan.source>] " before
-// the note or reason, since their line numbers refer to that document.
+// the note or reason, since their line numbers refer to that document; its
+// warnings are appended with `source` set to that plan.source. Where the two
+// documents contradict each other about one node or milestone (a status, a
+// percentage, a field), the first document's value is kept and a warning
+// with source "merge" says so.
 absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more);
 
 }  // namespace gt::importers

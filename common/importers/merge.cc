@@ -22,7 +22,9 @@ using Codes = std::array<std::string, 3>;
 
 class Merger {
  public:
-  explicit Merger(ImportedPlan& base) : base_(base) {}
+  // `first` and `second` name the two documents in warnings.
+  Merger(ImportedPlan& base, std::string first, std::string second)
+      : base_(base), first_(std::move(first)), second_(std::move(second)) {}
 
   void MergePriorities(const google::protobuf::RepeatedPtrField<Priority>& more) {
     MergeLevel(base_.tree.mutable_priorities(), more, "priority ",
@@ -37,6 +39,17 @@ class Merger {
   }
 
   std::vector<std::string>& notes() { return notes_; }
+  std::vector<ImportWarning>& warnings() { return warnings_; }
+
+  // The two documents disagree about `what`: the first's value is kept.
+  void Contradiction(std::string_view kind, const std::string& what, const std::string& in_first,
+                     const std::string& in_second) {
+    warnings_.push_back(ImportWarning{0, std::string(kind),
+                                      absl::StrCat(what, ": ", in_first, " in '", first_, "', ",
+                                                   in_second, " in '", second_, "'"),
+                                      absl::StrCat(in_first, " kept, from the first document"),
+                                      "merge"});
+  }
 
  private:
   void MergeOutcome(Outcome& into, const Outcome& from, const std::string& where) {
@@ -58,14 +71,22 @@ class Merger {
       into.set_reported_status(from.reported_status());
     } else if (from.reported_status() != goldenthread::v1::MILESTONE_STATUS_UNSPECIFIED &&
                from.reported_status() != into.reported_status()) {
-      notes_.push_back(absl::StrCat(where, ": reported status ",
-                                    goldenthread::v1::MilestoneStatus_Name(into.reported_status()),
-                                    " in one document and ",
-                                    goldenthread::v1::MilestoneStatus_Name(from.reported_status()),
-                                    " in the other; the first is kept"));
+      const std::string& first = goldenthread::v1::MilestoneStatus_Name(into.reported_status());
+      const std::string& second = goldenthread::v1::MilestoneStatus_Name(from.reported_status());
+      notes_.push_back(absl::StrCat(where, ": reported status ", first, " in one document and ",
+                                    second, " in the other; the first is kept"));
+      Contradiction("merge-status-conflict", absl::StrCat(where, " reported status"), first,
+                    second);
     }
     if (!into.has_reported_percent_complete() && from.has_reported_percent_complete()) {
       into.set_reported_percent_complete(from.reported_percent_complete());
+    } else if (into.has_reported_percent_complete() && from.has_reported_percent_complete() &&
+               into.reported_percent_complete() != from.reported_percent_complete()) {
+      const std::string first = absl::StrCat(into.reported_percent_complete(), "%");
+      const std::string second = absl::StrCat(from.reported_percent_complete(), "%");
+      notes_.push_back(
+          absl::StrCat(where, " reported % complete differs: kept ", first, ", not ", second));
+      Contradiction("merge-conflict", absl::StrCat(where, " reported % complete"), first, second);
     }
   }
 
@@ -75,6 +96,7 @@ class Merger {
       *into = from;
     } else if (!from.empty() && from != *into) {
       notes_.push_back(absl::StrCat(what, " differs: kept ", Quote(*into), ", not ", Quote(from)));
+      Contradiction("merge-conflict", what, Quote(*into), Quote(from));
     }
   }
 
@@ -147,7 +169,10 @@ class Merger {
   }
 
   ImportedPlan& base_;
+  const std::string first_;
+  const std::string second_;
   std::vector<std::string> notes_;
+  std::vector<ImportWarning> warnings_;
 };
 
 Codes CodesOf(const goldenthread::v1::PlanTree& tree, const std::vector<int>& path) {
@@ -169,6 +194,37 @@ std::string Key(const Codes& codes) {
   return absl::StrCat(codes[0], "\x1f", codes[1], "\x1f", codes[2]);
 }
 
+// Milestones both documents list under one activity with one ordinal: both
+// are kept, and a warning says whether the two agree.
+void WarnAboutSharedMilestones(Merger& merger, const ImportedPlan& base, const ImportedPlan& more) {
+  absl::flat_hash_map<std::string, const goldenthread::v1::Milestone*> in_base;
+  for (const ImportedMilestone& m : base.milestones) {
+    in_base.try_emplace(
+        absl::StrCat(Key(CodesOf(base.tree, m.activity_path)), "\x1f", m.milestone.ordinal()),
+        &m.milestone);
+  }
+  for (const ImportedMilestone& m : more.milestones) {
+    Codes codes = CodesOf(more.tree, m.activity_path);
+    auto it = in_base.find(absl::StrCat(Key(codes), "\x1f", m.milestone.ordinal()));
+    if (it == in_base.end()) {
+      continue;
+    }
+    const goldenthread::v1::Milestone& first = *it->second;
+    const std::string what =
+        absl::StrCat("activity ", codes[2], ", milestone ", m.milestone.ordinal());
+    if (first.status() != m.milestone.status()) {
+      merger.Contradiction("merge-status-conflict", absl::StrCat(what, " status"),
+                           goldenthread::v1::MilestoneStatus_Name(first.status()),
+                           goldenthread::v1::MilestoneStatus_Name(m.milestone.status()));
+    } else if (first.current_deadline() != m.milestone.current_deadline()) {
+      merger.Contradiction("merge-conflict", absl::StrCat(what, " deadline"),
+                           first.current_deadline(), m.milestone.current_deadline());
+    }
+    merger.warnings().push_back(
+        ImportWarning{0, "merge-duplicate", what, "listed twice, both kept", "merge"});
+  }
+}
+
 }  // namespace
 
 absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
@@ -179,17 +235,25 @@ absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
         absl::StrCat("cannot merge plans of different periods: ", a.period_start(), "..",
                      a.period_end(), " and ", b.period_start(), "..", b.period_end()));
   }
+  Merger merger(base, a.source(), b.source());
+  WarnAboutSharedMilestones(merger, base, more);
+
   // Paths are indices, and inserting nodes moves them: remember codes.
-  std::vector<std::pair<Codes, goldenthread::v1::Milestone>> milestones;
+  struct Moved {
+    Codes codes;
+    goldenthread::v1::Milestone milestone;
+    bool deadline_assumed;
+  };
+  std::vector<Moved> milestones;
   milestones.reserve(base.milestones.size() + more.milestones.size());
   for (ImportedMilestone& m : base.milestones) {
-    milestones.emplace_back(CodesOf(base.tree, m.activity_path), std::move(m.milestone));
+    milestones.push_back(
+        {CodesOf(base.tree, m.activity_path), std::move(m.milestone), m.deadline_assumed});
   }
   for (const ImportedMilestone& m : more.milestones) {
-    milestones.emplace_back(CodesOf(more.tree, m.activity_path), m.milestone);
+    milestones.push_back({CodesOf(more.tree, m.activity_path), m.milestone, m.deadline_assumed});
   }
 
-  Merger merger(base);
   merger.MergePriorities(more.tree.priorities());
 
   absl::flat_hash_map<std::string, std::vector<int>> paths;
@@ -205,15 +269,16 @@ absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
     }
   }
   base.milestones.clear();
-  for (auto& [codes, milestone] : milestones) {
-    auto it = paths.find(Key(codes));
+  for (Moved& m : milestones) {
+    auto it = paths.find(Key(m.codes));
     if (it == paths.end()) {
       // Only a malformed input (a path outside its tree) gets here.
       merger.notes().push_back(
-          absl::StrCat("milestone ", Quote(milestone.title()), " has no activity; dropped"));
+          absl::StrCat("milestone ", Quote(m.milestone.title()), " has no activity; dropped"));
       continue;
     }
-    base.milestones.push_back(ImportedMilestone{it->second, std::move(milestone)});
+    base.milestones.push_back(
+        ImportedMilestone{it->second, std::move(m.milestone), m.deadline_assumed});
   }
   std::stable_sort(base.milestones.begin(), base.milestones.end(),
                    [](const ImportedMilestone& x, const ImportedMilestone& y) {
@@ -229,6 +294,15 @@ absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
   }
   for (const UnplacedLine& line : more.unplaced) {
     base.unplaced.push_back(UnplacedLine{line.line_number, line.text, label + line.reason});
+  }
+  for (const ImportWarning& warning : more.warnings) {
+    base.warnings.push_back(warning);
+    if (base.warnings.back().source.empty()) {
+      base.warnings.back().source = b.source();
+    }
+  }
+  for (ImportWarning& warning : merger.warnings()) {
+    base.warnings.push_back(std::move(warning));
   }
   goldenthread::v1::Plan* plan = base.tree.mutable_plan();
   plan->set_source(absl::StrCat(a.source(), "; ", b.source()));

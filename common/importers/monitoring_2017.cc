@@ -179,6 +179,7 @@ class Monitoring2017Reader {
     }
     b_.Note(pending_line_,
             absl::StrCat("row split over lines ", pending_line_, " and ", number, "; joined"));
+    b_.Warn(pending_line_, "row-joined", pending_text_, absl::StrCat("one row with line ", number));
     pending_line_ = 0;
     return true;
   }
@@ -221,12 +222,14 @@ class Monitoring2017Reader {
     if (!IsAsciiDigit(label.front())) {
       b_.Note(number,
               absl::StrCat("priority heading ", Quote(*text), " read as priority ", *value));
+      b_.Warn(number, "code-from-words", label, absl::StrCat("priority ", *value));
     }
     std::string code = absl::StrCat(*value);
     bool created = false;
     priority_ = b_.Priority(code, &created);
     if (!created) {
       b_.Note(number, absl::StrCat("priority ", code, " heading repeated; merged"));
+      b_.Warn(number, "repeat-merged", *text, absl::StrCat("priority ", code));
     }
     b_.priority(priority_).set_title(std::string(Trim(text->substr(colon + 1))));
     outcome_ = -1;
@@ -250,6 +253,7 @@ class Monitoring2017Reader {
     if ((*text)[code->size()] == '.') {
       b_.Note(number, absl::StrCat("outcome heading written '", AsAbsl(*code), ".'; code '",
                                    AsAbsl(*code), "' used"));
+      b_.Warn(number, "code-normalised", absl::StrCat(AsAbsl(*code), "."), *code);
     }
     std::string_view priority_code = code->substr(0, code->find('.'));
     int p = PriorityFor(number, priority_code);
@@ -257,6 +261,7 @@ class Monitoring2017Reader {
     outcome_ = b_.Outcome(p, *code, &created);
     if (!created && !b_.outcome(p, outcome_).title().empty()) {
       b_.Note(number, absl::StrCat("outcome ", AsAbsl(*code), " heading repeated; merged"));
+      b_.Warn(number, "repeat-merged", *text, absl::StrCat("outcome ", AsAbsl(*code)));
     }
     b_.outcome(p, outcome_).set_title(std::string(title));
     priority_ = p;
@@ -276,6 +281,9 @@ class Monitoring2017Reader {
     if (created) {
       b_.Note(number, absl::StrCat("no heading for priority ", AsAbsl(code),
                                    "; priority synthesised with an empty title"));
+      b_.Warn(number, "node-synthesised",
+              absl::StrCat("a code under priority ", AsAbsl(code), ", which has no heading"),
+              absl::StrCat("priority ", AsAbsl(code), " with an empty title"));
     }
     return p;
   }
@@ -296,10 +304,14 @@ class Monitoring2017Reader {
       b_.Note(number, absl::StrCat("priority ", AsAbsl(code), " has no outcome headings (activity ",
                                    AsAbsl(activity_code), "); outcome '", AsAbsl(code),
                                    "' synthesised with the priority's title"));
+      b_.Warn(number, "node-synthesised", absl::StrCat("activity ", AsAbsl(activity_code)),
+              absl::StrCat("outcome ", AsAbsl(code), " with the priority's title"));
     } else {
       b_.Note(number,
               absl::StrCat("no heading for outcome ", AsAbsl(code), " (activity ",
                            AsAbsl(activity_code), "); outcome synthesised with an empty title"));
+      b_.Warn(number, "node-synthesised", absl::StrCat("activity ", AsAbsl(activity_code)),
+              absl::StrCat("outcome ", AsAbsl(code), " with an empty title"));
     }
     return o;
   }
@@ -374,6 +386,8 @@ class Monitoring2017Reader {
     int a = b_.Activity(p, o, code, &created);
     if (!created) {
       b_.Note(number, absl::StrCat("activity ", AsAbsl(code), " repeated; later values kept"));
+      b_.Warn(number, "repeat-merged", absl::StrCat("activity ", AsAbsl(code), " again"),
+              "the same activity, its later values kept");
     }
     // The title repeats the code's last part as a list number ("1.1.5 5. ...").
     int listed = 0;
@@ -385,12 +399,14 @@ class Monitoring2017Reader {
     goldenthread::v1::Activity& activity = b_.activity(p, o, a);
     activity.set_title(std::string(rest));
     activity.set_lead_member(CollapseSpaces(row.lead));
-    activity.set_deadline(Deadline(number, row.deadline));
+    bool assumed = false;
+    activity.set_deadline(Deadline(number, row.deadline, &assumed));
     activity.set_reported_status(row.status);
     if (std::optional<int> percent = ParsePercent(row.percent)) {
       activity.set_reported_percent_complete(*percent);
     } else if (!row.percent.empty()) {
       b_.Note(number, absl::StrCat("% complete ", Quote(row.percent), " is not a percentage"));
+      b_.Warn(number, "percent-invalid", row.percent, "no % complete recorded");
     }
     activity.set_reported_comment(row.comment);
     priority_ = p;
@@ -410,7 +426,8 @@ class Monitoring2017Reader {
     Officers officers = SplitOfficers(row.lead, /*uppercase_directorates=*/true);
     milestone.set_lead_officer(officers.names);
     milestone.set_directorate(officers.directorate);
-    std::string deadline = Deadline(number, row.deadline);
+    bool assumed = false;
+    std::string deadline = Deadline(number, row.deadline, &assumed);
     milestone.set_baseline_deadline(deadline);
     milestone.set_current_deadline(deadline);
     milestone.set_status(row.status);
@@ -418,12 +435,17 @@ class Monitoring2017Reader {
       milestone.set_percent_complete(*percent);
     } else if (row.percent.empty()) {
       b_.Note(number, "no % complete given; 0 recorded");
+      b_.Warn(number, "percent-blank", "an empty % Comp cell", "0%");
     } else {
       b_.Note(number,
               absl::StrCat("% complete ", Quote(row.percent), " is not a percentage; 0 recorded"));
+      b_.Warn(number, "percent-invalid", row.percent, "0%");
     }
     milestone.set_latest_comment(row.comment);
     last_milestone_ = b_.AddMilestone(priority_, outcome_, activity_, std::move(milestone));
+    if (assumed) {
+      b_.MarkDeadlineAssumed(last_milestone_);
+    }
     last_ = Last::kMilestone;
     return true;
   }
@@ -443,28 +465,17 @@ class Monitoring2017Reader {
     return true;
   }
 
-  // ISO date of a Deadline cell; the cell's quirks become notes.
-  std::string Deadline(int number, std::string_view cell) {
+  // ISO date of a Deadline cell; the cell's quirks become notes and warnings.
+  std::string Deadline(int number, std::string_view cell, bool* assumed) {
     if (cell.empty()) {
+      b_.Warn(number, "deadline-missing", "an empty Deadline cell", "no deadline");
       return "";
     }
-    bool clamped = false;
-    std::optional<absl::CivilDay> day = ParseDayMonthYear(cell, &clamped);
+    std::optional<absl::CivilDay> day = b_.DeadlineCell(number, cell, "left empty", assumed);
     if (!day) {
-      std::vector<FoundDate> found = FindDayMonthYears(cell);
-      if (found.empty()) {
-        b_.Note(number, absl::StrCat("deadline ", Quote(cell), " is not a date; left empty"));
-        return "";
-      }
-      day = found.back().day;
-      clamped = found.back().clamped;
-      b_.Note(number, absl::StrCat("deadline ", Quote(cell), " holds ", found.size(),
-                                   " dates; the last, ", IsoDate(*day), ", is used"));
+      return "";
     }
-    if (clamped) {
-      b_.Note(number, absl::StrCat("deadline ", Quote(cell),
-                                   " is past the end of its month; read as ", IsoDate(*day)));
-    }
+    b_.CheckDeadline(number, *day, cell);
     return IsoDate(*day);
   }
 

@@ -13,9 +13,11 @@
 // all overdue: status DELAYED; the percentage is not reported (0).
 //
 // Deadlines: the milestone text usually names its month ("by March 2008").
-// When the Deadline column names another month, the text's date (the last
-// month it names) is the baseline and the later of the two dates the current
-// deadline: a later column is a revision.
+// When the Deadline column names a later month, the text's date (the last
+// month it names) is the baseline and the column the current deadline: a
+// revision. The column, when it holds a date, is always the current deadline:
+// a text naming a later month ("from May 2007" beside 31/04/2007, read as 30
+// April like every reader reads it) is warned about, not taken over it.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +61,17 @@ class OverdueActivities2007Reader {
     }
     for (const PendingMilestone& pending : pending_) {
       ResolveDeadlines(pending);
+    }
+    if (b_.activity_count() > 0) {
+      // The appendix's title, not each row, says these are overdue.
+      b_.Warn(0, "status-from-document", b_.plan().source(),
+              absl::StrCat("each of the ", b_.activity_count(), " key activities and ",
+                           b_.milestone_count(),
+                           " milestones DELAYED (overdue; none states a status)"));
+    }
+    if (b_.milestone_count() > 0) {
+      b_.Warn(0, "percent-not-reported", "no % complete column",
+              absl::StrCat("0% for each of the ", b_.milestone_count(), " milestones"));
     }
     return std::move(b_).Finish();
   }
@@ -160,56 +173,73 @@ class OverdueActivities2007Reader {
   void ResolveDeadlines(const PendingMilestone& pending) {
     goldenthread::v1::Milestone& milestone = b_.milestone(pending.index);
     const int number = pending.line_number;
+    bool assumed = false;
     std::optional<absl::CivilDay> column;
     if (!pending.deadline_cell.empty()) {
-      bool clamped = false;
-      column = ParseDayMonthYear(pending.deadline_cell, &clamped);
-      if (!column) {
-        b_.Note(number,
-                absl::StrCat("deadline ", Quote(pending.deadline_cell), " is not a date; ignored"));
-      } else if (clamped) {
-        b_.Note(number, absl::StrCat("deadline ", Quote(pending.deadline_cell),
-                                     " is past the end of its month; read as ", IsoDate(*column)));
-      }
+      column = b_.DeadlineCell(number, pending.deadline_cell, "ignored", &assumed);
     }
     std::vector<MonthYear> written = FindMonthYears(milestone.title(), false);
     bool column_matches_text = false;
+    std::string months;  // as the text writes them, for warnings
     for (const MonthYear& m : written) {
       column_matches_text =
           column_matches_text || (column && column->year() == m.year && column->month() == m.month);
+      absl::StrAppend(&months, months.empty() ? "" : ", ",
+                      milestone.title().substr(m.begin, m.end - m.begin));
     }
     std::optional<absl::CivilDay> text_date;
     if (!written.empty()) {
       text_date = LastDayOfMonth(written.back().year, written.back().month);
     }
+    const std::string column_read = absl::StrCat("Deadline ", Quote(pending.deadline_cell));
+    const std::string text_read = absl::StrCat("milestone text's ", months);
     absl::CivilDay baseline;
     absl::CivilDay current;
+    bool from_text = false;
     if (column && (column_matches_text || !text_date)) {
       baseline = current = *column;
     } else if (column && *column > *text_date) {
       baseline = *text_date;
       current = *column;
-      b_.Note(number, absl::StrCat("milestone text gives ", IsoDate(baseline),
-                                   ", the Deadline "
-                                   "column ",
-                                   IsoDate(current),
-                                   ": read as a revision from the "
-                                   "first to the second"));
+      from_text = true;
+      b_.Note(number,
+              absl::StrCat("milestone text gives ", IsoDate(baseline), ", the Deadline column ",
+                           IsoDate(current), ": read as a revision from the first to the second"));
+      b_.Warn(number, "deadline-revised", absl::StrCat(text_read, "; ", column_read),
+              absl::StrCat("baseline ", IsoDate(baseline), " (the month's end), current ",
+                           IsoDate(current)));
     } else if (column) {
-      // The text's date is the baseline and the later date the current one,
-      // which here is the text's too: the column's earlier date is dropped.
-      baseline = current = *text_date;
+      // The Deadline column states the date; a later month in the text
+      // ("from May 2007") is not taken over it.
+      baseline = current = *column;
       b_.Note(number, absl::StrCat("milestone text names ", IsoDate(*text_date),
                                    ", after the Deadline column's ", IsoDate(*column),
-                                   "; the text's date is used"));
+                                   "; the Deadline column is used"));
+      b_.Warn(number, "deadline-text-later", absl::StrCat(text_read, "; ", column_read),
+              absl::StrCat(IsoDate(*column), " from the Deadline column"));
     } else if (text_date) {
       baseline = current = *text_date;
+      from_text = true;
       b_.Note(number,
               absl::StrCat("no Deadline; ", IsoDate(*text_date), " taken from the milestone text"));
+      b_.Warn(number, "deadline-from-title",
+              absl::StrCat(pending.deadline_cell.empty() ? "no Deadline" : column_read, "; ",
+                           text_read),
+              absl::StrCat(IsoDate(*text_date), ", the month's end"));
     } else {
       b_.Note(number, "no Deadline and no month in the milestone text; deadline left empty");
+      b_.Warn(number, "deadline-missing",
+              pending.deadline_cell.empty() ? "no Deadline" : column_read, "no deadline");
       return;
     }
+    if (from_text && written.size() > 1) {
+      b_.Warn(number, "deadline-two-dates", text_read,
+              absl::StrCat(IsoDate(*text_date), ", from the last month named"));
+    }
+    if (from_text || assumed) {
+      b_.MarkDeadlineAssumed(pending.index);
+    }
+    b_.CheckDeadline(number, baseline, from_text ? text_read : column_read);
     milestone.set_baseline_deadline(IsoDate(baseline));
     milestone.set_current_deadline(IsoDate(current));
   }

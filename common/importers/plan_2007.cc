@@ -81,6 +81,8 @@ void Plan2007Builder::Theme(int number, const CodedLine& theme) {
   priority_ = b_.Priority(theme.code, &created);
   if (!created && !b_.priority(priority_).title().empty()) {
     b_.Note(number, absl::StrCat("theme ", AsAbsl(theme.code), " heading repeated; merged"));
+    b_.Warn(number, "repeat-merged", absl::StrCat("theme ", AsAbsl(theme.code), " again"),
+            "the same theme");
   }
   b_.priority(priority_).set_title(std::string(theme.title));
   outcome_ = -1;
@@ -97,10 +99,16 @@ int Plan2007Builder::PriorityForObjective(int number, std::string_view objective
     b_.Note(number,
             absl::StrCat("no heading for theme ", code, " (objective ", AsAbsl(objective_code),
                          "); theme synthesised with an empty title"));
+    b_.Warn(number, "node-synthesised",
+            absl::StrCat("objective ", AsAbsl(objective_code), " with no theme heading"),
+            absl::StrCat("theme ", code, " with an empty title"));
   } else {
     b_.Note(number, absl::StrCat("objective ", AsAbsl(objective_code),
                                  " is listed under another theme; placed under theme ", code,
                                  " by its code"));
+    b_.Warn(number, "placed-by-code",
+            absl::StrCat("objective ", AsAbsl(objective_code), " under another theme"),
+            absl::StrCat("theme ", code));
   }
   return p;
 }
@@ -112,6 +120,8 @@ void Plan2007Builder::Objective(int number, const CodedLine& objective) {
   if (!created && !b_.outcome(p, o).title().empty()) {
     b_.Note(number,
             absl::StrCat("objective ", AsAbsl(objective.code), " heading repeated; merged"));
+    b_.Warn(number, "repeat-merged", absl::StrCat("objective ", AsAbsl(objective.code), " again"),
+            "the same objective");
   }
   b_.outcome(p, o).set_title(std::string(objective.title));
   priority_ = p;
@@ -131,16 +141,25 @@ std::vector<int> Plan2007Builder::KeyActivity(int number, const CodedLine& activ
               absl::StrCat("activity ", AsAbsl(activity.code), " is listed under objective ",
                            b_.outcome(priority_, outcome_).code(),
                            "; placed by its code under objective ", AsAbsl(objective_code)));
+      b_.Warn(number, "placed-by-code",
+              absl::StrCat("activity ", AsAbsl(activity.code), " under objective ",
+                           b_.outcome(priority_, outcome_).code()),
+              absl::StrCat("objective ", AsAbsl(objective_code)));
     } else if (created) {
       b_.Note(number,
               absl::StrCat("no heading for objective ", AsAbsl(objective_code), " (activity ",
                            AsAbsl(activity.code), "); objective synthesised with an empty title"));
+      b_.Warn(number, "node-synthesised",
+              absl::StrCat("activity ", AsAbsl(activity.code), " with no objective heading"),
+              absl::StrCat("objective ", AsAbsl(objective_code), " with an empty title"));
     }
   }
   bool created = false;
   int a = b_.Activity(p, o, activity.code, &created);
   if (!created) {
     b_.Note(number, absl::StrCat("activity ", AsAbsl(activity.code), " repeated; merged"));
+    b_.Warn(number, "repeat-merged", absl::StrCat("activity ", AsAbsl(activity.code), " again"),
+            "the same activity");
   }
   if (b_.activity(p, o, a).title().empty()) {
     b_.activity(p, o, a).set_title(std::string(activity.title));

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/importers/date_util.h"
 #include "common/importers/text_util.h"
 
 namespace gt::importers {
@@ -36,6 +37,8 @@ PlanBuilder::PlanBuilder(const Document& document, std::string_view title,
   if (document.invalid_utf8 > 0) {
     Note(0, absl::StrCat(document.invalid_utf8,
                          " invalid UTF-8 byte(s) replaced by U+FFFD before reading"));
+    Warn(0, "utf8-replaced", absl::StrCat(document.invalid_utf8, " invalid UTF-8 byte(s)"),
+         "each replaced by U+FFFD");
   }
 }
 
@@ -132,7 +135,52 @@ void PlanBuilder::Note(int line_number, std::string_view note) {
   notes_.emplace_back(std::max(line_number, 0), std::string(note));
 }
 
+void PlanBuilder::Warn(int line_number, std::string_view kind, std::string_view what_was_read,
+                       std::string_view assumed) {
+  result_.warnings.push_back(ImportWarning{std::max(line_number, 0), std::string(kind),
+                                           std::string(what_was_read), std::string(assumed), ""});
+}
+
+std::optional<absl::CivilDay> PlanBuilder::DeadlineCell(int line_number, std::string_view cell,
+                                                        std::string_view if_not_a_date,
+                                                        bool* assumed) {
+  DateCell read = ReadDateCell(cell);
+  if (!read.day) {
+    Note(line_number,
+         absl::StrCat("deadline ", Quote(cell), " is not a date; ", AsAbsl(if_not_a_date)));
+    Warn(line_number, "deadline-not-a-date", cell, if_not_a_date);
+    return std::nullopt;
+  }
+  const std::string iso = IsoDate(*read.day);
+  if (!read.whole) {
+    Note(line_number, absl::StrCat("deadline ", Quote(cell), " holds ", read.dates,
+                                   " dates; the last, ", iso, ", is used"));
+    Warn(line_number, read.dates > 1 ? "deadline-two-dates" : "deadline-in-text", cell,
+         read.dates > 1 ? absl::StrCat(iso, ", the last date") : iso);
+    *assumed = *assumed || read.dates > 1;
+  }
+  if (read.clamped) {
+    Note(line_number,
+         absl::StrCat("deadline ", Quote(cell), " is past the end of its month; read as ", iso));
+    Warn(line_number, "date-clamped", cell, absl::StrCat(iso, ", the last day of that month"));
+    *assumed = true;
+  }
+  return read.day;
+}
+
+void PlanBuilder::CheckDeadline(int line_number, absl::CivilDay day,
+                                std::string_view what_was_read) {
+  const std::string iso = IsoDate(day);
+  if (iso < result_.tree.plan().period_start()) {
+    Warn(line_number, "deadline-before-plan", what_was_read,
+         absl::StrCat(iso, " kept, though the plan starts ", result_.tree.plan().period_start()));
+  }
+}
+
 ImportedPlan PlanBuilder::Finish() && {
+  std::stable_sort(
+      result_.warnings.begin(), result_.warnings.end(),
+      [](const ImportWarning& a, const ImportWarning& b) { return a.line_number < b.line_number; });
   std::stable_sort(result_.milestones.begin(), result_.milestones.end(),
                    [](const ImportedMilestone& a, const ImportedMilestone& b) {
                      return a.activity_path < b.activity_path;

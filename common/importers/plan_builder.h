@@ -3,12 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/importers/importers.h"
 
 namespace gt::importers {
@@ -49,6 +51,7 @@ class PlanBuilder {
   // Appends a milestone of activity (p, o, a); returns its index.
   int AddMilestone(int p, int o, int a, goldenthread::v1::Milestone milestone);
   goldenthread::v1::Milestone& milestone(int index);
+  void MarkDeadlineAssumed(int index) { result_.milestones[index].deadline_assumed = true; }
   int milestone_count() const { return static_cast<int>(result_.milestones.size()); }
   // Milestones already under activity (p, o, a).
   int MilestonesUnder(int p, int o, int a) const;
@@ -56,8 +59,21 @@ class PlanBuilder {
   void Unplaced(int line_number, std::string_view reason);
   // "line N: <note>"; line_number 0 leaves the prefix out.
   void Note(int line_number, std::string_view note);
+  // An inference (ImportWarning); line_number 0 for the whole document.
+  void Warn(int line_number, std::string_view kind, std::string_view what_was_read,
+            std::string_view assumed);
 
-  // Milestones in tree order and notes in line order (both stable).
+  // The date of a d/m/y Deadline cell (ReadDateCell), with a note and a
+  // warning for each guess: an impossible day clamped, a date taken from
+  // other text or the last of several, a cell that is no date (nullopt;
+  // `if_not_a_date` says what the reader does instead). *assumed is set when
+  // the date is not simply the one the cell states.
+  std::optional<absl::CivilDay> DeadlineCell(int line_number, std::string_view cell,
+                                             std::string_view if_not_a_date, bool* assumed);
+  // Warns ("deadline-before-plan") when `day` is before the plan's start.
+  void CheckDeadline(int line_number, absl::CivilDay day, std::string_view what_was_read);
+
+  // Milestones in tree order, notes and warnings in line order (all stable).
   ImportedPlan Finish() &&;
 
  private:

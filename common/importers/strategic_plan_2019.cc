@@ -95,6 +95,7 @@ class StrategicPlan2019Reader {
       }
       // The title line is missing; the heading below is read as itself.
       b_.Note(number, "the heading above has no title line");
+      b_.Warn(number, "title-missing", text, "the heading above left with the title it had");
       awaiting_ = Awaiting::kNothing;
     }
     if (mode_ == Mode::kStart && text.find("Strategic Plan") != std::string::npos) {
@@ -169,6 +170,8 @@ class StrategicPlan2019Reader {
       int a = b_.Activity(priority_, outcome_, absl::StrCat(listed), &created);
       if (!created) {
         b_.Note(number, absl::StrCat("action ", listed, " repeated; later title kept"));
+        b_.Warn(number, "repeat-merged", text,
+                absl::StrCat("action ", listed, ", this title kept"));
       }
       b_.activity(priority_, outcome_, a).set_title(std::string(*numbered));
       return true;
@@ -205,11 +208,17 @@ class StrategicPlan2019Reader {
                            p >= 0 ? b_.priority(p).code() : "(none)",
                            " but the overview lists it under priority ",
                            b_.priority(listed->second).code(), "; the overview's placing is kept"));
+      b_.Warn(number, "placed-by-overview",
+              absl::StrCat("outcome ", code, " after priority ",
+                           p >= 0 ? b_.priority(p).code() : "(none)"),
+              absl::StrCat("priority ", b_.priority(listed->second).code(), ", as the overview"));
       p = listed->second;
     }
     if (p < 0) {
       p = b_.Priority("1");
       b_.Note(number, "outcome before any priority; priority 1 synthesised");
+      b_.Warn(number, "node-synthesised", absl::StrCat("outcome ", code, " before any priority"),
+              "priority 1 with an empty title");
     }
     priority_ = p;
     outcome_ = b_.Outcome(p, code);
@@ -239,6 +248,8 @@ class StrategicPlan2019Reader {
     if (!field->empty() && WithoutFinalStop(*field) != bare) {
       b_.Note(number, absl::StrCat(AsAbsl(kind), " ", AsAbsl(code), " is titled ", Quote(bare),
                                    " here and ", Quote(*field), " earlier; this title is kept"));
+      b_.Warn(number, "title-conflict", absl::StrCat(AsAbsl(bare), " (earlier: ", *field, ")"),
+              absl::StrCat("this title for ", AsAbsl(kind), " ", AsAbsl(code)));
     }
     *field = std::string(bare);
   }

@@ -94,12 +94,13 @@ TEST_F(Overdue2007Test, MissingAndImpossibleDeadlines) {
   EXPECT_EQ(research[0].current_deadline(), "2007-04-30");
   EXPECT_EQ(research[1].current_deadline(), "2007-06-30");
   EXPECT_EQ(research[2].current_deadline(), "2007-09-30");
-  // "31/04/2007" (line 322) is read as 30 April, which is before the "May
-  // 2007" of the text: the text's date is baseline and current.
+  // "31/04/2007" (line 322) is read as 30 April, as every reader reads it.
+  // The text's "from May 2007" is later, but the Deadline column states the
+  // date: it is baseline and current (and the text is warned about).
   auto health = MilestonesOf(*plan_, "05.01.11", "05.01.11c");
   ASSERT_EQ(health.size(), 1u);
-  EXPECT_EQ(health[0].baseline_deadline(), "2007-05-31");
-  EXPECT_EQ(health[0].current_deadline(), "2007-05-31");
+  EXPECT_EQ(health[0].baseline_deadline(), "2007-04-30");
+  EXPECT_EQ(health[0].current_deadline(), "2007-04-30");
 }
 
 TEST_F(Overdue2007Test, WrappedRowsAreJoined) {

@@ -58,11 +58,22 @@ int main(int argc, char** argv) {
     for (const auto& line : doc->unplaced) {
       std::cerr << files[i] << ":" << line.line_number << ": not placed (" << line.reason << ")\n";
     }
+    for (const auto& w : doc->warnings) {
+      std::cerr << files[i] << ":" << w.line_number << ": assumed (" << w.kind << ") "
+                << w.what_was_read << " -> " << w.assumed << "\n";
+    }
     if (i == 1) {
       merged = std::move(*doc);
-    } else if (auto s = gt::importers::MergeInto(merged, *doc); !s.ok()) {
+      continue;
+    }
+    size_t before = merged.warnings.size() + doc->warnings.size();
+    if (auto s = gt::importers::MergeInto(merged, *doc); !s.ok()) {
       std::cerr << files[i] << ": " << s.message() << "\n";
       return 1;
+    }
+    for (size_t w = before; w < merged.warnings.size(); ++w) {
+      std::cerr << "merge: contradiction (" << merged.warnings[w].kind << ") "
+                << merged.warnings[w].what_was_read << " -> " << merged.warnings[w].assumed << "\n";
     }
   }
   auto plans = goldenthread::v1::PlanService::NewStub(
