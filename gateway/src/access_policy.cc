@@ -77,6 +77,9 @@ constexpr Rule kRules[] = {
     {"MilestoneService/DeleteMilestone", PLANNER},
     {"MilestoneService/UpdateMilestoneProgress", UPDATER},
     {"MilestoneService/ReviseDeadline", UPDATER},
+    {"MilestoneService/BatchCreateMilestoneUpdates", UPDATER},
+    // Creates and removes milestones: a planner's change.
+    {"MilestoneService/ReconcileMilestones", PLANNER},
     {"MilestoneService/ListMilestoneUpdates", VIEWER},
     {"MilestoneService/GetMilestonesAsOf", VIEWER},
     {"MilestoneService/CountOverdue", VIEWER},

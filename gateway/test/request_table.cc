@@ -89,6 +89,13 @@ const std::vector<MethodCase>& AllMethodCases() {
        "{milestone}"},
       {"MilestoneService/ReviseDeadline", U,
        R"(name: "{milestone}" new_deadline: "2030-01-01" reason: "x")", "{milestone}"},
+      {"MilestoneService/BatchCreateMilestoneUpdates", U,
+       R"(parent: "{plan}" requests { progress { name: "{milestone}" status: COMPLETED } })",
+       "{plan}"},
+      {"MilestoneService/ReconcileMilestones", P,
+       R"(parent: "{plan}" validate_only: true
+          milestones { activity: "{activity}" title: "x" })",
+       "{plan}"},
       {"MilestoneService/ListMilestoneUpdates", V, R"(parent: "{milestone}")", "{milestone}"},
       {"MilestoneService/GetMilestonesAsOf", V, R"(parent: "{plan}" as_of: "2018-03-31")",
        "{plan}"},

@@ -38,6 +38,10 @@ class MilestoneGrpcService final : public goldenthread::v1::MilestoneService::Ca
   GT_RPC(DeleteMilestone, DeleteMilestoneRequest, google::protobuf::Empty)
   GT_RPC(UpdateMilestoneProgress, UpdateMilestoneProgressRequest, goldenthread::v1::Milestone)
   GT_RPC(ReviseDeadline, ReviseDeadlineRequest, goldenthread::v1::Milestone)
+  GT_RPC(BatchCreateMilestoneUpdates, BatchCreateMilestoneUpdatesRequest,
+         goldenthread::v1::BatchCreateMilestoneUpdatesResponse)
+  GT_RPC(ReconcileMilestones, ReconcileMilestonesRequest,
+         goldenthread::v1::ReconcileMilestonesResponse)
   GT_RPC(ListMilestoneUpdates, ListMilestoneUpdatesRequest,
          goldenthread::v1::ListMilestoneUpdatesResponse)
   GT_RPC(GetMilestonesAsOf, GetMilestonesAsOfRequest, goldenthread::v1::GetMilestonesAsOfResponse)

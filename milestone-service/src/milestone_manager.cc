@@ -12,6 +12,7 @@
 #include "gt/sql_util.h"
 #include "gt/status.h"
 #include "gt/validation.h"
+#include "milestone_rules.h"
 
 namespace gt::milestone {
 
@@ -19,50 +20,11 @@ namespace v1 = goldenthread::v1;
 
 namespace {
 
-constexpr size_t kMaxTitle = 1000;
-constexpr size_t kMaxComment = 20000;
-constexpr size_t kMaxReason = 2000;
-constexpr int kMaxBatch = 5000;
 // A client clock a little ahead of ours is not an update from the future.
 constexpr absl::Duration kClockSkew = absl::Seconds(5);
 
 std::string Path(absl::string_view prefix, absl::string_view field) {
   return FieldPath(prefix, field);
-}
-
-// The rules every reported state obeys, at creation or in an update.
-absl::Status CheckProgress(absl::string_view prefix, int32_t status, int32_t percent,
-                           absl::string_view comment, bool percent_given) {
-  if (status == v1::COMPLETED && percent_given && percent != 100) {
-    return InvalidField(Path(prefix, "percent_complete"),
-                        absl::StrCat("COMPLETED means 100%, got ", percent));
-  }
-  if (percent < 0 || percent > 100) {
-    return InvalidField(Path(prefix, "percent_complete"),
-                        absl::StrCat("must be 0..100, got ", percent));
-  }
-  if (status == v1::DELAYED && comment.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
-    return InvalidField(Path(prefix, prefix.empty() ? "comment" : "latest_comment"),
-                        "required when status is DELAYED: it is the explanation the year-end "
-                        "report prints");
-  }
-  return MaxText(prefix, prefix.empty() ? "comment" : "latest_comment", comment, kMaxComment);
-}
-
-absl::Status CheckEtag(absl::string_view field, const std::string& etag, const MilestoneKey& key,
-                       int64_t version) {
-  if (etag.empty()) {
-    return absl::OkStatus();
-  }
-  std::string name = MilestoneName(key.plan, key.id);
-  GT_ASSIGN_OR_RETURN(int64_t given, ParseEtag(field, name, etag));
-  if (given != version) {
-    return absl::AbortedError(absl::StrCat(field, ": '", etag, "' is not the current etag of ",
-                                           name,
-                                           " (it changed since you read it); read it again and "
-                                           "retry"));
-  }
-  return absl::OkStatus();
 }
 
 absl::CivilDay Today(absl::Time now) { return OverdueDayNow(now); }
@@ -94,6 +56,92 @@ absl::StatusOr<absl::Time> MilestoneManager::EffectiveAt(absl::string_view field
   return t;
 }
 
+absl::StatusOr<NewMilestone> MilestoneManager::NewMilestoneOf(
+    const Caller& caller, const PlanRef& plan, const v1::Milestone& m, absl::string_view prefix,
+    std::optional<google::protobuf::Timestamp> effective_at, absl::string_view effective_field,
+    absl::string_view reason, absl::string_view reason_field, const std::string& request_id) {
+  if (m.activity().empty()) {
+    return InvalidField(Path(prefix, "activity"), "must not be empty");
+  }
+  GT_ASSIGN_OR_RETURN(int64_t activity_id,
+                      ParseActivity(Path(prefix, "activity"), m.activity(), plan));
+  GT_RETURN_IF_ERROR(RequiredText(prefix, "title", m.title(), kMaxTitle));
+  GT_RETURN_IF_ERROR(MaxText(prefix, "lead_officer", m.lead_officer(), 500));
+  GT_RETURN_IF_ERROR(MaxText(prefix, "directorate", m.directorate(), 100));
+  if (m.ordinal() < 0) {
+    return InvalidField(Path(prefix, "ordinal"), "must not be negative");
+  }
+  GT_RETURN_IF_ERROR(
+      ValidateOptionalDate(Path(prefix, "baseline_deadline"), m.baseline_deadline()));
+  GT_RETURN_IF_ERROR(ValidateOptionalDate(Path(prefix, "current_deadline"), m.current_deadline()));
+  GT_RETURN_IF_ERROR(KnownEnum(prefix, "status", m.status(), v1::MilestoneStatus_descriptor()));
+  int32_t status = m.status() == v1::MILESTONE_STATUS_UNSPECIFIED ? v1::NOT_STARTED : m.status();
+  GT_RETURN_IF_ERROR(CheckProgress(prefix, status, m.percent_complete(), m.latest_comment(),
+                                   m.percent_complete() != 0));
+  GT_ASSIGN_OR_RETURN(
+      absl::Time effective,
+      EffectiveAt(effective_field, effective_at.value_or(google::protobuf::Timestamp())));
+  bool reported =
+      status != v1::NOT_STARTED || m.percent_complete() != 0 || !m.latest_comment().empty();
+  if (!reported && !effective_at.has_value()) {
+    // A plain "not started" creation holds from the beginning: officers'
+    // backdated updates (e.g. for last quarter) must outrank it.
+    effective = Never();
+  }
+
+  NewMilestone n;
+  n.row.activity_id = activity_id;
+  n.row.ordinal = m.ordinal();
+  n.row.title = m.title();
+  n.row.lead_officer = m.lead_officer();
+  n.row.directorate = m.directorate();
+  n.row.baseline_deadline =
+      m.baseline_deadline().empty() ? m.current_deadline() : m.baseline_deadline();
+  UpdateRow created;
+  created.kind = v1::CREATED;
+  created.status = status;
+  created.percent_complete = status == v1::COMPLETED ? 100 : m.percent_complete();
+  created.comment = m.latest_comment();
+  created.effective_at = effective;
+  created.request_id = request_id;
+  created.recorded_by = caller.subject;
+  n.history.push_back(created);
+  if (!m.current_deadline().empty() && m.current_deadline() != n.row.baseline_deadline) {
+    GT_RETURN_IF_ERROR(RequiredText("", reason_field, reason, kMaxReason));
+    UpdateRow revision;
+    revision.kind = v1::DEADLINE_REVISION;
+    revision.status = status;
+    revision.previous_deadline = n.row.baseline_deadline;
+    revision.new_deadline = m.current_deadline();
+    revision.reason = std::string(reason);
+    revision.effective_at = effective;
+    revision.request_id = request_id;
+    revision.recorded_by = caller.subject;
+    n.history.push_back(revision);
+  }
+  return n;
+}
+
+absl::Status MilestoneManager::Place(const Caller& caller, absl::Time deadline, const PlanRef& plan,
+                                     std::vector<NewMilestone>& rows) {
+  if (rows.empty()) {
+    return absl::OkStatus();
+  }
+  GT_ASSIGN_OR_RETURN(auto places, activities_.Activities(caller, deadline, plan));
+  for (NewMilestone& n : rows) {
+    auto it = places.find(n.row.activity_id);
+    if (it == places.end()) {
+      return NotFound("activity", ActivityName(plan, n.row.activity_id));
+    }
+    n.row.outcome_id = it->second.outcome_id;
+    n.row.priority_id = it->second.priority_id;
+    n.row.priority_position = it->second.priority_position;
+    n.row.outcome_position = it->second.outcome_position;
+    n.row.activity_position = it->second.activity_position;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<v1::Milestone>> MilestoneManager::Create(
     const Caller& caller, absl::Time deadline, const std::string& parent,
     const std::vector<const v1::CreateMilestoneRequest*>& requests, const std::string& request_id,
@@ -109,97 +157,25 @@ absl::StatusOr<std::vector<v1::Milestone>> MilestoneManager::Create(
   }
   // Validate everything before asking plan-service anything.
   std::vector<NewMilestone> rows;
-  std::vector<int64_t> activity_ids;
+  const bool single = requests.size() == 1 && method == "CreateMilestone";
   for (size_t i = 0; i < requests.size(); ++i) {
     const v1::CreateMilestoneRequest& r = *requests[i];
-    std::string prefix = requests.size() == 1 && method == "CreateMilestone"
-                             ? "milestone"
-                             : absl::StrCat("requests[", i, "].milestone");
-    const v1::Milestone& m = r.milestone();
     if (!r.parent().empty() && r.parent() != parent) {
       return InvalidField(absl::StrCat("requests[", i, "].parent"),
                           absl::StrCat("must be empty or ", parent));
     }
-    if (m.activity().empty()) {
-      return InvalidField(Path(prefix, "activity"), "must not be empty");
-    }
-    GT_ASSIGN_OR_RETURN(int64_t activity_id,
-                        ParseActivity(Path(prefix, "activity"), m.activity(), plan));
-    GT_RETURN_IF_ERROR(RequiredText(prefix, "title", m.title(), kMaxTitle));
-    GT_RETURN_IF_ERROR(MaxText(prefix, "lead_officer", m.lead_officer(), 500));
-    GT_RETURN_IF_ERROR(MaxText(prefix, "directorate", m.directorate(), 100));
-    if (m.ordinal() < 0) {
-      return InvalidField(Path(prefix, "ordinal"), "must not be negative");
-    }
-    GT_RETURN_IF_ERROR(
-        ValidateOptionalDate(Path(prefix, "baseline_deadline"), m.baseline_deadline()));
-    GT_RETURN_IF_ERROR(
-        ValidateOptionalDate(Path(prefix, "current_deadline"), m.current_deadline()));
-    GT_RETURN_IF_ERROR(KnownEnum(prefix, "status", m.status(), v1::MilestoneStatus_descriptor()));
-    int32_t status = m.status() == v1::MILESTONE_STATUS_UNSPECIFIED ? v1::NOT_STARTED : m.status();
-    GT_RETURN_IF_ERROR(CheckProgress(prefix, status, m.percent_complete(), m.latest_comment(),
-                                     m.percent_complete() != 0));
-    std::string effective_field = requests.size() == 1 && method == "CreateMilestone"
-                                      ? "effective_at"
-                                      : absl::StrCat("requests[", i, "].effective_at");
-    GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt(effective_field, r.effective_at()));
-    bool reported =
-        status != v1::NOT_STARTED || m.percent_complete() != 0 || !m.latest_comment().empty();
-    if (!reported && !r.has_effective_at()) {
-      // A plain "not started" creation holds from the beginning: officers'
-      // backdated updates (e.g. for last quarter) must outrank it.
-      effective = Never();
-    }
-
-    NewMilestone n;
-    n.row.activity_id = activity_id;
-    n.row.ordinal = m.ordinal();
-    n.row.title = m.title();
-    n.row.lead_officer = m.lead_officer();
-    n.row.directorate = m.directorate();
-    n.row.baseline_deadline =
-        m.baseline_deadline().empty() ? m.current_deadline() : m.baseline_deadline();
-    UpdateRow created;
-    created.kind = v1::CREATED;
-    created.status = status;
-    created.percent_complete = status == v1::COMPLETED ? 100 : m.percent_complete();
-    created.comment = m.latest_comment();
-    created.effective_at = effective;
-    created.request_id = request_id;
-    created.recorded_by = caller.subject;
-    n.history.push_back(created);
-    if (!m.current_deadline().empty() && m.current_deadline() != n.row.baseline_deadline) {
-      std::string reason_field = requests.size() == 1 && method == "CreateMilestone"
-                                     ? "revision_reason"
-                                     : absl::StrCat("requests[", i, "].revision_reason");
-      GT_RETURN_IF_ERROR(RequiredText("", reason_field, r.revision_reason(), kMaxReason));
-      UpdateRow revision;
-      revision.kind = v1::DEADLINE_REVISION;
-      revision.status = status;
-      revision.previous_deadline = n.row.baseline_deadline;
-      revision.new_deadline = m.current_deadline();
-      revision.reason = r.revision_reason();
-      revision.effective_at = effective;
-      revision.request_id = request_id;
-      revision.recorded_by = caller.subject;
-      n.history.push_back(revision);
-    }
-    activity_ids.push_back(activity_id);
+    std::string item = single ? "" : absl::StrCat("requests[", i, "]");
+    GT_ASSIGN_OR_RETURN(
+        NewMilestone n,
+        NewMilestoneOf(caller, plan, r.milestone(), Path(item, "milestone"),
+                       r.has_effective_at()
+                           ? std::optional<google::protobuf::Timestamp>(r.effective_at())
+                           : std::nullopt,
+                       Path(item, "effective_at"), r.revision_reason(),
+                       Path(item, "revision_reason"), request_id));
     rows.push_back(std::move(n));
   }
-
-  GT_ASSIGN_OR_RETURN(auto places, activities_.Activities(caller, deadline, plan));
-  for (size_t i = 0; i < rows.size(); ++i) {
-    auto it = places.find(activity_ids[i]);
-    if (it == places.end()) {
-      return NotFound("activity", ActivityName(plan, activity_ids[i]));
-    }
-    rows[i].row.outcome_id = it->second.outcome_id;
-    rows[i].row.priority_id = it->second.priority_id;
-    rows[i].row.priority_position = it->second.priority_position;
-    rows[i].row.outcome_position = it->second.outcome_position;
-    rows[i].row.activity_position = it->second.activity_position;
-  }
+  GT_RETURN_IF_ERROR(Place(caller, deadline, plan, rows));
 
   std::optional<RequestKey> key;
   if (!request_id.empty()) {
@@ -387,63 +363,17 @@ absl::Status MilestoneManager::DeleteMilestone(const Caller& caller,
 absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestoneProgress(
     const Caller& caller, const v1::UpdateMilestoneProgressRequest& request) {
   GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
-  if (request.status() == v1::MILESTONE_STATUS_UNSPECIFIED) {
-    return InvalidField("status",
-                        "must be set: NOT_STARTED, ON_TARGET, DELAYED, COMPLETED, "
-                        "DEFERRED or CANCELLED");
-  }
-  GT_RETURN_IF_ERROR(KnownEnum("", "status", request.status(), v1::MilestoneStatus_descriptor()));
-  int32_t percent = request.has_percent_complete()      ? request.percent_complete()
-                    : request.status() == v1::COMPLETED ? 100
-                                                        : 0;
-  GT_RETURN_IF_ERROR(CheckProgress("", request.status(), percent, request.comment(),
-                                   request.has_percent_complete()));
   GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));
-  return Record(caller, key, request, request.request_id(), "UpdateMilestoneProgress",
-                [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
-                  GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
-                  UpdateRow u;
-                  u.kind = v1::PROGRESS;
-                  u.status = request.status();
-                  // Omitted percent: COMPLETED is 100, NOT_STARTED 0, otherwise as it was.
-                  u.percent_complete = request.has_percent_complete() ? request.percent_complete()
-                                       : request.status() == v1::COMPLETED ? 100
-                                       : request.status() == v1::NOT_STARTED
-                                           ? 0
-                                           : current.percent_complete;
-                  u.comment = request.comment();
-                  u.effective_at = effective;
-                  return u;
-                });
+  GT_ASSIGN_OR_RETURN(Decision decide, ProgressDecision("", request, key, effective));
+  return Record(caller, key, request, request.request_id(), "UpdateMilestoneProgress", decide);
 }
 
 absl::StatusOr<v1::Milestone> MilestoneManager::ReviseDeadline(
     const Caller& caller, const v1::ReviseDeadlineRequest& request) {
   GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
-  if (request.new_deadline().empty()) {
-    return InvalidField("new_deadline", "must not be empty");
-  }
-  GT_RETURN_IF_ERROR(ParseDate("new_deadline", request.new_deadline()).status());
-  GT_RETURN_IF_ERROR(RequiredText("", "reason", request.reason(), kMaxReason));
   GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));
-  return Record(caller, key, request, request.request_id(), "ReviseDeadline",
-                [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
-                  GT_RETURN_IF_ERROR(CheckEtag("etag", request.etag(), key, current.version));
-                  if (request.new_deadline() == current.current_deadline) {
-                    return InvalidField("new_deadline",
-                                        absl::StrCat("is already the current deadline (",
-                                                     current.current_deadline, ")"));
-                  }
-                  UpdateRow u;
-                  u.kind = v1::DEADLINE_REVISION;
-                  u.status = current.status;
-                  u.percent_complete = current.percent_complete;
-                  u.previous_deadline = current.current_deadline;
-                  u.new_deadline = request.new_deadline();
-                  u.reason = request.reason();
-                  u.effective_at = effective;
-                  return u;
-                });
+  GT_ASSIGN_OR_RETURN(Decision decide, RevisionDecision("", request, key, effective));
+  return Record(caller, key, request, request.request_id(), "ReviseDeadline", decide);
 }
 
 absl::StatusOr<v1::Milestone> MilestoneManager::Record(

@@ -52,6 +52,12 @@ class MilestoneManager {
       const Caller& caller, const goldenthread::v1::UpdateMilestoneProgressRequest& request);
   absl::StatusOr<goldenthread::v1::Milestone> ReviseDeadline(
       const Caller& caller, const goldenthread::v1::ReviseDeadlineRequest& request);
+  // All or nothing, in one transaction (milestone_bulk.cc).
+  absl::StatusOr<goldenthread::v1::BatchCreateMilestoneUpdatesResponse> BatchCreateMilestoneUpdates(
+      const Caller& caller, const goldenthread::v1::BatchCreateMilestoneUpdatesRequest& request);
+  absl::StatusOr<goldenthread::v1::ReconcileMilestonesResponse> ReconcileMilestones(
+      const Caller& caller, absl::Time deadline,
+      const goldenthread::v1::ReconcileMilestonesRequest& request);
   absl::StatusOr<goldenthread::v1::ListMilestoneUpdatesResponse> ListMilestoneUpdates(
       const Caller& caller, const goldenthread::v1::ListMilestoneUpdatesRequest& request);
 
@@ -74,6 +80,23 @@ class MilestoneManager {
       const std::vector<const goldenthread::v1::CreateMilestoneRequest*>& requests,
       const std::string& request_id, const google::protobuf::Message& body,
       const std::string& method);
+  // A new milestone from its fields (named under `prefix`) and first state.
+  absl::StatusOr<NewMilestone> NewMilestoneOf(
+      const Caller& caller, const PlanRef& plan, const goldenthread::v1::Milestone& m,
+      absl::string_view prefix, std::optional<google::protobuf::Timestamp> effective_at,
+      absl::string_view effective_field, absl::string_view reason, absl::string_view reason_field,
+      const std::string& request_id);
+  // Copies each new milestone's place in the plan (positions of its
+  // activity, outcome and priority) from plan-service; NOT_FOUND for an
+  // activity not in the plan.
+  absl::Status Place(const Caller& caller, absl::Time deadline, const PlanRef& plan,
+                     std::vector<NewMilestone>& rows);
+  // Runs a plan-wide write (answer encoded with `respond`, history rows told
+  // to on_commit_) and answers it, or the first answer for a repeat.
+  template <typename Response>
+  absl::StatusOr<Response> WriteWhole(const PlanRef& plan, const std::optional<RequestKey>& request,
+                                      PlanWriteCallbacks& calls,
+                                      const std::function<Response(const PlanWrite&)>& respond);
   absl::StatusOr<MilestoneKey> Scoped(const Caller& caller, absl::string_view field,
                                       absl::string_view name);
   // The plan named by `field`, the caller's (parsed; no call made).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -57,6 +58,35 @@ struct UpdateCallbacks {
   std::function<void(const RecordedUpdate&)> on_commit;
 };
 
+// What a plan-wide write (WritePlan) changes, decided on the plan's locked
+// live milestones. The decider edits `rows` in place (descriptive fields of
+// the ids in `edited`; history folded in with Apply) and lists the rows to
+// append, the milestones to create and the ids to remove.
+struct PlanDecision {
+  std::set<int64_t> edited;        // title, ordinal, lead officer, directorate, activity
+  std::vector<UpdateRow> history;  // appended in this order, milestone_id set
+  std::vector<NewMilestone> created;
+  std::vector<int64_t> removed;  // soft-deleted, history kept
+};
+// What a plan-wide write wrote.
+struct PlanWrite {
+  std::map<int64_t, MilestoneRow> rows;  // the plan's live milestones after it
+  std::vector<MilestoneRow> created;     // with their ids
+  // Appended to milestones that existed, with update ids when asked for
+  // (created milestones' first rows are in their NewMilestone).
+  std::vector<UpdateRow> history;
+  std::vector<int64_t> removed;
+};
+struct PlanWriteCallbacks {
+  std::function<absl::StatusOr<PlanDecision>(std::map<int64_t, MilestoneRow>&)> decide;
+  // The answer stored for the request id; not called when nothing is written.
+  std::function<std::string(const PlanWrite&)> encode;
+  bool want_update_ids = false;
+  // After the commit (not for a repeat, not for a dry run).
+  std::function<void(const PlanWrite&)> on_commit;
+  bool dry_run = false;  // decide, roll back, answer what would be written
+};
+
 // One group of the metrics scrape.
 struct ScrapeRow {
   std::string organisation, plan, directorate;
@@ -100,6 +130,14 @@ class MilestoneRepository {
   // RecordUpdate returns, for concurrent updates in the order of their ids.
   virtual absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(
       const MilestoneKey& key, const RequestKey* request, const UpdateCallbacks& calls) = 0;
+
+  // A write over many milestones of a plan in one transaction: every live
+  // milestone of the plan is locked (in key order, as RecordUpdate locks),
+  // `decide` says what changes, and all of it is written or none. With a
+  // request id seen before, returns the first answer and writes nothing.
+  virtual absl::StatusOr<WriteResult<PlanWrite>> WritePlan(const PlanRef& plan,
+                                                           const RequestKey* request,
+                                                           const PlanWriteCallbacks& calls) = 0;
 
   // History of one milestone (milestone_id set) or of the plan; only rows
   // of one kind when `kind` is set.

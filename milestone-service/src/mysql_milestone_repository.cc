@@ -44,49 +44,10 @@ absl::StatusOr<WriteResult<std::vector<MilestoneRow>>> MysqlMilestoneRepository:
             return absl::OkStatus();
           }
         }
-        Stmt ins(c.Prepare(
-            "INSERT INTO milestones (org_id, plan_id, activity_id, outcome_id, priority_id, "
-            "priority_position, outcome_position, activity_position, ordinal, title, lead_officer, "
-            "directorate, baseline_deadline, current_deadline, status, percent_complete, "
-            "latest_comment, completed_date, revision_count, progress_effective_at, "
-            "deadline_effective_at, version, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, "
-            "?, "
-            "?, ?, ?, ?, ?, ?, NULL, 1, 0, '', NULL, 0, ?, ?, 1, ?, ?)"));
         absl::Time now = Micros(absl::Now());
         for (NewMilestone& m : milestones) {
           MilestoneRow& row = m.row;
-          int i = 1;
-          ins->setString(i++, plan.organisation);
-          ins->setString(i++, plan.plan);
-          ins->setInt64(i++, row.activity_id);
-          ins->setInt64(i++, row.outcome_id);
-          ins->setInt64(i++, row.priority_id);
-          ins->setInt(i++, row.priority_position);
-          ins->setInt(i++, row.outcome_position);
-          ins->setInt(i++, row.activity_position);
-          ins->setInt(i++, row.ordinal);
-          ins->setString(i++, row.title);
-          ins->setString(i++, row.lead_officer);
-          ins->setString(i++, row.directorate);
-          BindNullableString(*ins, i++, row.baseline_deadline);
-          ins->setString(i++, FormatDbTime(Never()));
-          ins->setString(i++, FormatDbTime(Never()));
-          ins->setString(i++, FormatDbTime(now));
-          ins->setString(i++, FormatDbTime(now));
-          ins->executeUpdate();
-          row.id = LastInsertId(c);
-          row.create_time = now;
-          row = Initial(row);
-          for (UpdateRow& u : m.history) {
-            u.milestone_id = row.id;
-            u.recorded_at = now;
-            InsertUpdate(c, plan, u);
-            u.update_id = LastInsertId(c);
-            Apply(u, row);
-          }
-          row.version = 1;
-          row.update_time = now;
-          StoreState(c, plan, row);
+          InsertMilestone(c, plan, m, now);
           result.value.push_back(row);
         }
         if (request != nullptr) {
@@ -188,19 +149,7 @@ absl::StatusOr<MilestoneRow> MysqlMilestoneRepository::EditMilestone(
     GT_RETURN_IF_ERROR(mutate(row));
     row.version++;
     row.update_time = Micros(absl::Now());
-    Stmt st(c.Prepare(
-        "UPDATE milestones SET title = ?, ordinal = ?, lead_officer = ?, directorate = ?, "
-        "version = ?, update_time = ? WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
-    st->setString(1, row.title);
-    st->setInt(2, row.ordinal);
-    st->setString(3, row.lead_officer);
-    st->setString(4, row.directorate);
-    st->setInt64(5, row.version);
-    st->setString(6, FormatDbTime(row.update_time));
-    st->setString(7, key.plan.organisation);
-    st->setString(8, key.plan.plan);
-    st->setInt64(9, key.id);
-    st->executeUpdate();
+    StoreDescription(c, key.plan, row);
     return absl::OkStatus();
   }));
   return row;
@@ -211,16 +160,7 @@ absl::Status MysqlMilestoneRepository::DeleteMilestone(
   return RunTransaction(pool_, Deadline(), "DeleteMilestone", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(MilestoneRow row, LoadMilestone(c, key, true));
     GT_RETURN_IF_ERROR(check(row));
-    Stmt st(c.Prepare(
-        "UPDATE milestones SET delete_time = ?, update_time = ?, version = version + 1 WHERE "
-        "org_id = ? AND plan_id = ? AND milestone_id = ?"));
-    std::string now = FormatDbTime(Micros(absl::Now()));
-    st->setString(1, now);
-    st->setString(2, now);
-    st->setString(3, key.plan.organisation);
-    st->setString(4, key.plan.plan);
-    st->setInt64(5, key.id);
-    st->executeUpdate();
+    SoftDelete(c, key.plan, key.id, Micros(absl::Now()));
     return absl::OkStatus();
   });
 }
@@ -279,14 +219,17 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
   std::vector<MilestoneRow> out;
   GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "StateAsOf", [&](Session& c) {
     // Milestones that existed then: created before publication, not deleted
-    // before it (without a publication instant: not deleted now). The same
-    // page of them is chosen twice, for the rows and for their history.
+    // before it (without a publication instant: not deleted before the date,
+    // so a milestone a re-import removed still shows in reports of the
+    // dates before). The same page of them is chosen twice, for the rows and
+    // for their history.
     std::string published = recorded_before.has_value() ? FormatDbTime(*recorded_before) : "";
+    const std::string effective = FormatDbTime(effective_before);
     const std::string page = absl::StrCat(
         "FROM milestones WHERE org_id = ? AND plan_id = ? AND ",
         recorded_before.has_value()
             ? "create_time < ? AND (delete_time IS NULL OR delete_time >= ?)"
-            : "delete_time IS NULL",
+            : "(delete_time IS NULL OR delete_time >= ?)",
         " ORDER BY priority_position, outcome_position, activity_position, activity_id, "
         "ordinal, milestone_id LIMIT ?, ?");
     auto bind_page = [&](sql::PreparedStatement& st, int i) {
@@ -295,6 +238,8 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
       if (recorded_before.has_value()) {
         st.setString(i++, published);
         st.setString(i++, published);
+      } else {
+        st.setString(i++, effective);
       }
       st.setInt64(i++, offset);
       st.setInt64(i++, limit);
@@ -317,7 +262,7 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::StateAsOf(
     int i = bind_page(*hs, 1);
     hs->setString(i++, plan.organisation);
     hs->setString(i++, plan.plan);
-    hs->setString(i++, FormatDbTime(effective_before));
+    hs->setString(i++, effective);
     if (recorded_before.has_value()) {
       hs->setString(i++, published);
     }

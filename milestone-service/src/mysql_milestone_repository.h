@@ -57,6 +57,8 @@ class MysqlMilestoneRepository : public MilestoneRepository {
   absl::StatusOr<WriteResult<RecordedUpdate>> RecordUpdate(const MilestoneKey& key,
                                                            const RequestKey* request,
                                                            const UpdateCallbacks& calls) override;
+  absl::StatusOr<WriteResult<PlanWrite>> WritePlan(const PlanRef& plan, const RequestKey* request,
+                                                   const PlanWriteCallbacks& calls) override;
   absl::StatusOr<std::vector<UpdateRow>> ListUpdates(
       const PlanRef& plan, std::optional<int64_t> milestone_id,
       std::optional<goldenthread::v1::UpdateKind> kind, int64_t after_update_id, bool oldest_first,

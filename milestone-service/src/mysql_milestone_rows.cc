@@ -5,6 +5,7 @@
 #include <cppconn/statement.h>
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "gt/sql_util.h"
@@ -190,6 +191,127 @@ void StoreStates(Session& c, const std::vector<PlannedState>& rows) {
 
 void StoreState(Session& c, const PlanRef& plan, const MilestoneRow& row) {
   StoreStates(c, {PlannedState{&plan, &row}});
+}
+
+void InsertMilestone(Session& c, const PlanRef& plan, NewMilestone& m, absl::Time now) {
+  Stmt ins(c.Prepare(
+      "INSERT INTO milestones (org_id, plan_id, activity_id, outcome_id, priority_id, "
+      "priority_position, outcome_position, activity_position, ordinal, title, lead_officer, "
+      "directorate, baseline_deadline, current_deadline, status, percent_complete, "
+      "latest_comment, completed_date, revision_count, progress_effective_at, "
+      "deadline_effective_at, version, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, NULL, 1, 0, '', NULL, 0, ?, ?, 1, ?, ?)"));
+  MilestoneRow& row = m.row;
+  int i = 1;
+  ins->setString(i++, plan.organisation);
+  ins->setString(i++, plan.plan);
+  ins->setInt64(i++, row.activity_id);
+  ins->setInt64(i++, row.outcome_id);
+  ins->setInt64(i++, row.priority_id);
+  ins->setInt(i++, row.priority_position);
+  ins->setInt(i++, row.outcome_position);
+  ins->setInt(i++, row.activity_position);
+  ins->setInt(i++, row.ordinal);
+  ins->setString(i++, row.title);
+  ins->setString(i++, row.lead_officer);
+  ins->setString(i++, row.directorate);
+  BindNullableString(*ins, i++, row.baseline_deadline);
+  ins->setString(i++, FormatDbTime(Never()));
+  ins->setString(i++, FormatDbTime(Never()));
+  ins->setString(i++, FormatDbTime(now));
+  ins->setString(i++, FormatDbTime(now));
+  ins->executeUpdate();
+  row.id = LastInsertId(c);
+  row.create_time = now;
+  row = Initial(row);
+  for (UpdateRow& u : m.history) {
+    u.milestone_id = row.id;
+    u.recorded_at = now;
+    InsertUpdate(c, plan, u);
+    u.update_id = LastInsertId(c);
+    Apply(u, row);
+  }
+  row.version = 1;
+  row.update_time = now;
+  StoreState(c, plan, row);
+}
+
+void StoreDescription(Session& c, const PlanRef& plan, const MilestoneRow& row) {
+  Stmt st(
+      c.Prepare("UPDATE milestones SET title = ?, ordinal = ?, lead_officer = ?, directorate = ?, "
+                "activity_id = ?, outcome_id = ?, priority_id = ?, priority_position = ?, "
+                "outcome_position = ?, activity_position = ?, version = ?, update_time = ? "
+                "WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
+  int i = 1;
+  st->setString(i++, row.title);
+  st->setInt(i++, row.ordinal);
+  st->setString(i++, row.lead_officer);
+  st->setString(i++, row.directorate);
+  st->setInt64(i++, row.activity_id);
+  st->setInt64(i++, row.outcome_id);
+  st->setInt64(i++, row.priority_id);
+  st->setInt(i++, row.priority_position);
+  st->setInt(i++, row.outcome_position);
+  st->setInt(i++, row.activity_position);
+  st->setInt64(i++, row.version);
+  st->setString(i++, FormatDbTime(row.update_time));
+  BindKey(*st, i, plan, row.id);
+  st->executeUpdate();
+}
+
+void SoftDelete(Session& c, const PlanRef& plan, int64_t id, absl::Time now) {
+  Stmt st(c.Prepare(
+      "UPDATE milestones SET delete_time = ?, update_time = ?, version = version + 1 WHERE "
+      "org_id = ? AND plan_id = ? AND milestone_id = ?"));
+  st->setString(1, FormatDbTime(now));
+  st->setString(2, FormatDbTime(now));
+  BindKey(*st, 3, plan, id);
+  st->executeUpdate();
+}
+
+std::map<int64_t, MilestoneRow> LockPlanMilestones(Session& c, const PlanRef& plan) {
+  Stmt st(c.Prepare(absl::StrCat("SELECT ", kMilestoneColumns,
+                                 " FROM milestones WHERE org_id = ? AND plan_id = ? AND "
+                                 "delete_time IS NULL ORDER BY milestone_id FOR UPDATE")));
+  st->setString(1, plan.organisation);
+  st->setString(2, plan.plan);
+  std::map<int64_t, MilestoneRow> rows;
+  Rows rs(st->executeQuery());
+  while (rs->next()) {
+    MilestoneRow row = ReadMilestone(*rs);
+    rows.emplace(row.id, std::move(row));
+  }
+  return rows;
+}
+
+void ReadInsertedIds(Session& c, int64_t first_id, const std::vector<InsertedUpdate>& rows,
+                     const std::vector<size_t>& which) {
+  std::map<RowKey, std::vector<size_t>> by_milestone;
+  for (size_t n = 0; n < rows.size(); ++n) {
+    by_milestone[RowKey(rows[n].plan->organisation, rows[n].plan->plan,
+                        rows[n].update->milestone_id)]
+        .push_back(n);
+  }
+  Stmt st(
+      c.Prepare("SELECT update_id FROM milestone_updates WHERE org_id = ? AND plan_id = ? AND "
+                "milestone_id = ? AND update_id >= ? ORDER BY update_id LIMIT ?"));
+  std::set<RowKey> asked;
+  for (size_t n : which) {
+    RowKey key(rows[n].plan->organisation, rows[n].plan->plan, rows[n].update->milestone_id);
+    if (!asked.insert(key).second) {
+      continue;
+    }
+    const std::vector<size_t>& mine = by_milestone[key];
+    int i = BindKey(*st, 1, *rows[n].plan, rows[n].update->milestone_id);
+    st->setInt64(i++, first_id);
+    st->setInt(i++, static_cast<int>(mine.size()));
+    Rows rs(st->executeQuery());
+    for (size_t m : mine) {
+      if (rs->next()) {
+        rows[m].update->update_id = rs->getInt64(1);
+      }
+    }
+  }
 }
 
 absl::StatusOr<MilestoneRow> LoadMilestone(Session& c, const MilestoneKey& key, bool for_update) {

@@ -70,6 +70,31 @@ struct PlannedState {
 void StoreStates(Session& c, const std::vector<PlannedState>& rows);
 void StoreState(Session& c, const PlanRef& plan, const MilestoneRow& row);
 
+// Inserts a new milestone and its first history rows; sets m.row's id,
+// state and version, and each history row's ids.
+void InsertMilestone(Session& c, const PlanRef& plan, NewMilestone& m, absl::Time now);
+
+// Writes a milestone's descriptive fields (title, ordinal, lead officer,
+// directorate, activity and its place), version and update time.
+void StoreDescription(Session& c, const PlanRef& plan, const MilestoneRow& row);
+
+// Hides a milestone from now on; its history stays.
+void SoftDelete(Session& c, const PlanRef& plan, int64_t id, absl::Time now);
+
+// Locks and reads every live milestone of the plan, in key order.
+std::map<int64_t, MilestoneRow> LockPlanMilestones(Session& c, const PlanRef& plan);
+
+// The update ids of history rows just inserted by one INSERT whose first id
+// was `first_id`: the rows of each milestone from that id on are this
+// transaction's, in order, as it holds the milestones' locks. `rows` are in
+// INSERT order; only those in `which` (indexes into rows) are asked.
+struct InsertedUpdate {
+  const PlanRef* plan;
+  UpdateRow* update;
+};
+void ReadInsertedIds(Session& c, int64_t first_id, const std::vector<InsertedUpdate>& rows,
+                     const std::vector<size_t>& which);
+
 // One live milestone, NOT_FOUND when missing or deleted.
 absl::StatusOr<MilestoneRow> LoadMilestone(Session& c, const MilestoneKey& key, bool for_update);
 

@@ -171,35 +171,19 @@ void MysqlMilestoneRepository::RunBatch(const std::vector<Pending*>& batch) {
     }
   }
 
-  // The ids of the given written updates: the rows of each milestone from
-  // the INSERT's first id on are this transaction's, in order, as it has held
-  // the milestone's lock since before the INSERT.
+  // The ids of the given written updates (see ReadInsertedIds).
   auto assign_ids = [&](Session& c, const std::vector<size_t>& which) {
-    std::map<RowKey, std::vector<size_t>> by_milestone;
+    std::vector<InsertedUpdate> rows;
+    std::vector<size_t> position(batch.size());
     for (size_t n : written) {
-      by_milestone[KeyOf(batch[n]->key)].push_back(n);
+      position[n] = rows.size();
+      rows.push_back(InsertedUpdate{&batch[n]->key.plan, &outcomes[n].recorded.update});
     }
-    int64_t first = LastInsertId(c);
-    Stmt st(
-        c.Prepare("SELECT update_id FROM milestone_updates WHERE org_id = ? AND plan_id = ? AND "
-                  "milestone_id = ? AND update_id >= ? ORDER BY update_id LIMIT ?"));
-    std::set<RowKey> asked;
+    std::vector<size_t> asked;
     for (size_t n : which) {
-      RowKey key = KeyOf(batch[n]->key);
-      if (!asked.insert(key).second) {
-        continue;
-      }
-      const std::vector<size_t>& mine = by_milestone[key];
-      int i = BindKey(*st, 1, batch[n]->key.plan, batch[n]->key.id);
-      st->setInt64(i++, first);
-      st->setInt(i++, static_cast<int>(mine.size()));
-      Rows rs(st->executeQuery());
-      for (size_t m : mine) {
-        if (rs->next()) {
-          outcomes[m].recorded.update.update_id = rs->getInt64(1);
-        }
-      }
+      asked.push_back(position[n]);
     }
+    ReadInsertedIds(c, LastInsertId(c), rows, asked);
   };
 
   absl::Status status = RunTransaction(

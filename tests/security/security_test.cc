@@ -236,6 +236,7 @@ TEST_F(SecurityTest, AMissingPlanIsNotFoundOnEveryMethodLikeAnotherOrganisations
       Names names = *names_a_;
       names.plan = plan;
       names.activity = plan + "/activities/1";  // consistent with the plan
+      names.milestone = plan + "/milestones/1";  // (a batch's items)
       Reply reply = Call(c, names, admin);
       ++calls;
       EXPECT_EQ(reply.status.error_code(), grpc::StatusCode::NOT_FOUND)
