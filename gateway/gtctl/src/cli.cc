@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gt/dates.h"
+#include "gt/migrations.h"
 
 namespace gt::gtctl {
 
@@ -242,12 +243,31 @@ void RequireDate(const std::string& flag, const std::string& value) {
   }
 }
 
+std::string ContentRequestId(const std::string& kind, const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> body(request.New());
+  body->CopyFrom(request);
+  if (const auto* field = body->GetDescriptor()->FindFieldByName("request_id")) {
+    body->GetReflection()->ClearField(body.get(), field);
+  }
+  std::string bytes;
+  body->SerializePartialToString(&bytes);
+  return absl::StrCat(kind, "-", Sha256Hex(bytes).substr(0, 32));
+}
+
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  // Plans and progress rounds are a few MB at most; a larger file is not one.
+  constexpr std::streamoff kMaxBytes = 20 << 20;
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     std::cerr << "error: " << path << ": cannot read\n";
     throw Failure{kBadInput};
   }
+  if (std::streamoff size = in.tellg(); size > kMaxBytes) {
+    std::cerr << "error: " << path << ": " << size / (1 << 20)
+              << " MiB; an input file may be at most 20 MiB (split it)\n";
+    throw Failure{kBadInput};
+  }
+  in.seekg(0);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

@@ -113,6 +113,10 @@ class Client {
 // Exits with 1 (or 3 when the server is unreachable) on a failed call.
 void Check(const grpc::Status& status);
 std::string RandomId();
+// "<kind>-<hash>": the same request (request_id aside) gets the same id, so a
+// bulk command run again after any failure is settled once by the server,
+// and a changed file or plan state (etags) gets a new one.
+std::string ContentRequestId(const std::string& kind, const google::protobuf::Message& request);
 // D -> the end of day D (UTC), not later than now; empty -> now.
 absl::Time Effective(const std::string& flag);
 goldenthread::v1::MilestoneStatus ParseStatus(const std::string& text);
@@ -132,7 +136,12 @@ int MilestonesUpdate(const Args& args);
 int MilestonesRevise(const Args& args);
 // import_export.cc
 int Import(const Args& args);
+// Milestone name -> the reason of its latest deadline revision.
+std::map<std::string, std::string> LatestRevisionReasons(const Client& client,
+                                                         const std::string& plan);
 int Export(const Args& args);
+// updates.cc
+int UpdatesApply(const Args& args);
 // tokens.cc
 int TokensCreate(const Args& args);
 int TokensList(const Args& args);

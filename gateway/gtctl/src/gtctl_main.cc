@@ -18,7 +18,7 @@
 namespace gt::gtctl {
 namespace {
 
-const std::set<std::string> kBoolFlags = {"help", "replace", "dry-run", "show-revoked"};
+const std::set<std::string> kBoolFlags = {"help", "replace", "dry-run", "show-revoked", "partial"};
 const std::vector<std::string> kGlobalFlags = {"token", "addr",          "output",
                                                "org",   "retry_seconds", "help"};
 
@@ -85,6 +85,21 @@ std::vector<Command> Commands() {
        1,
        100,
        Import},
+      {"updates apply",
+       "gtctl updates apply FILE.csv --plan ID [--effective D] [--dry-run] [--partial]",
+       "A progress round from a spreadsheet: FILE.csv is an export (gtctl export PLAN\n"
+       "--format csv) with rows edited. Each row is compared with its milestone now;\n"
+       "a changed status, % or comment is a progress update, a changed current_deadline\n"
+       "a deadline revision (its revision_reason cell is required), appended to history\n"
+       "in one transaction: every change or none. Rows that cannot be applied are\n"
+       "printed as FILE:LINE and nothing is written, unless --partial (the other rows\n"
+       "are written). --dry-run prints each row's changes and writes nothing. Applying\n"
+       "the same file again appends nothing; after a failure, run it again: it is\n"
+       "settled once. --effective D: the date the updates speak for (default: now).",
+       {"plan", "effective", "dry-run", "partial"},
+       1,
+       1,
+       UpdatesApply},
       {"export",
        "gtctl export PLAN [--format json|csv] [--out FILE]",
        "Writes a plan in the interchange format: json (the whole tree and its\n"

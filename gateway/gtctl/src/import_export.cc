@@ -82,6 +82,68 @@ Counts CountTree(const v1::PlanTree& tree) {
 
 // ---------------------------------------------------------------- import
 
+namespace {
+
+// `import --replace`: the document's milestones become the plan's through
+// ReconcileMilestones (matched by name, else by activity, ordinal and title).
+int Reconcile(const Args& args, const Client& client, const std::string& plan,
+              const importers::ImportedPlan& document, const v1::PlanTree& tree,
+              absl::Time effective, const std::string& summary) {
+  const bool dry_run = args.Has("dry-run");
+  v1::ReconcileMilestonesRequest request;
+  request.set_parent(plan);
+  for (const auto& m : document.milestones) {
+    const auto& path = m.activity_path;
+    v1::Milestone* out = request.add_milestones();
+    *out = m.milestone;
+    out->set_activity(tree.priorities(path[0]).outcomes(path[1]).activities(path[2]).name());
+    if (!absl::StartsWith(out->name(), absl::StrCat(plan, "/milestones/"))) {
+      out->clear_name();  // another plan's id (a copied export): matched by title
+    }
+  }
+  *request.mutable_effective_at() = ToTimestamp(effective);
+  request.set_revision_reason(
+      args.Get("revision-reason", "Deadline revised, as reported in the imported document"));
+  // The same file against the same plan state is the same request: sent
+  // again after any failure, it is settled once.
+  if (dry_run) {
+    request.set_validate_only(true);
+  } else {
+    request.set_request_id(ContentRequestId("reconcile", request));
+  }
+  v1::ReconcileMilestonesResponse response;
+  Check(client.Call(
+      [&](grpc::ClientContext* c) {
+        return client.milestones->ReconcileMilestones(c, request, &response);
+      },
+      Client::Resend::kWhenUnknown, absl::Minutes(5)));
+  if (JsonOutput(args)) {
+    std::cout << ToJson(response);
+    return kOk;
+  }
+  std::cout << (dry_run ? "dry run: nothing written. Would replace " : "replaced ") << plan << ": "
+            << summary << "\n"
+            << "milestones: " << response.unchanged() << " unchanged, " << response.edited()
+            << " edited, " << response.created() << " created, " << response.removed_size()
+            << " removed (history kept); " << response.history_rows() << " history rows appended\n";
+  return kOk;
+}
+
+bool AllActivitiesNamed(const v1::PlanTree& tree) {
+  for (const auto& p : tree.priorities()) {
+    for (const auto& o : p.outcomes()) {
+      for (const auto& a : o.activities()) {
+        if (a.name().empty()) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 int Import(const Args& args) {
   if (!args.Has("plan")) {
     throw UsageError{"--plan ID is required"};
@@ -125,6 +187,12 @@ int Import(const Args& args) {
         std::cerr << "error: " << files[i].first << ": " << s.message() << "\n";
         return kBadInput;
       }
+    }
+    // Every guess a reader made (issue 15), so that none is silent.
+    for (const auto& w : document.warnings) {
+      std::cerr << (w.source.empty() ? files[0].first : w.source) << ":" << w.line_number
+                << ": warning: " << w.kind << ": read \"" << Truncate(w.what_was_read, 80)
+                << "\", assumed " << w.assumed << "\n";
     }
   } else if (kind == InputKind::kJson) {
     auto parsed = ParseDocumentJson(files[0].second);
@@ -191,30 +259,37 @@ int Import(const Args& args) {
     }
   }
 
-  v1::ImportPlanRequest import;
-  import.set_parent(client.OrgName());
-  import.set_plan_id(plan_id);
-  *import.mutable_tree() = document.tree;
-  // A CSV keeps the plan's tree as it is: replacing it with itself keeps ids.
-  import.set_replace(replace || kind == InputKind::kCsv);
-  import.set_validate_only(dry_run);
   const std::string run_id = RandomId();
-  import.set_request_id(absl::StrCat(run_id, "-tree"));
   v1::PlanTree created;
-  grpc::Status imported = client.Call(
-      [&](grpc::ClientContext* c) { return client.plans->ImportPlan(c, import, &created); },
-      Client::Resend::kWhenUnknown, absl::Minutes(5));
-  if (imported.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
-    std::cerr << "error: ALREADY_EXISTS: " << imported.error_message()
-              << "\nhint: gtctl import --replace replaces the plan's tree and milestones\n";
-    return kRefused;
+  if (kind == InputKind::kCsv) {
+    // A CSV keeps the plan's tree as it is.
+    created = GetTree(client, plan);
+  } else {
+    v1::ImportPlanRequest import;
+    import.set_parent(client.OrgName());
+    import.set_plan_id(plan_id);
+    *import.mutable_tree() = document.tree;
+    import.set_replace(replace);
+    import.set_validate_only(dry_run);
+    import.set_request_id(absl::StrCat(run_id, "-tree"));
+    grpc::Status imported = client.Call(
+        [&](grpc::ClientContext* c) { return client.plans->ImportPlan(c, import, &created); },
+        Client::Resend::kWhenUnknown, absl::Minutes(5));
+    if (imported.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      std::cerr << "error: ALREADY_EXISTS: " << imported.error_message()
+                << "\nhint: gtctl import --replace replaces the plan's tree and milestones\n";
+      return kRefused;
+    }
+    Check(imported);
   }
-  Check(imported);
 
   Counts counts = CountTree(document.tree);
   std::string summary = absl::StrCat(
       counts.priorities, " priorities, ", counts.outcomes, " outcomes, ", counts.activities,
       " activities, ", counts.measures, " measures, ", document.milestones.size(), " milestones");
+  if (dry_run && replace && plan_exists && AllActivitiesNamed(created)) {
+    return Reconcile(args, client, plan, document, created, effective, summary);
+  }
   if (dry_run) {
     if (JsonOutput(args)) {
       goldenthread::gtctl::v1::PlanDocument preview;
@@ -270,21 +345,10 @@ int Import(const Args& args) {
     return kOk;
   }
 
-  // Replace: the plan's milestones go (their history stays), then the new ones.
+  // Replace: one reconciliation on the server, in one transaction (see
+  // README "Re-import"): matched milestones keep their ids and history.
   if (replace) {
-    v1::ListMilestonesRequest list;
-    list.set_parent(plan);
-    for (const auto& m : AllMilestones(client, list)) {
-      v1::DeleteMilestoneRequest del;
-      del.set_name(m.name());
-      google::protobuf::Empty empty;
-      // No request id on a delete: sent again only when refused by the rate limit.
-      Check(client.Call(
-          [&](grpc::ClientContext* c) {
-            return client.milestones->DeleteMilestone(c, del, &empty);
-          },
-          Client::Resend::kWhenRefused));
-    }
+    return Reconcile(args, client, plan, document, created, effective, summary);
   }
   std::vector<v1::CreateMilestoneRequest> requests;
   for (const auto& m : document.milestones) {
@@ -331,6 +395,28 @@ int Import(const Args& args) {
 
 // ---------------------------------------------------------------- export
 
+std::map<std::string, std::string> LatestRevisionReasons(const Client& client,
+                                                         const std::string& plan) {
+  std::map<std::string, std::string> reasons;
+  v1::ListMilestoneUpdatesRequest request;
+  request.set_parent(plan);
+  request.set_kind(v1::DEADLINE_REVISION);  // newest first
+  request.set_page_size(1000);
+  while (true) {
+    v1::ListMilestoneUpdatesResponse page;
+    Check(client.Call([&](grpc::ClientContext* c) {
+      return client.milestones->ListMilestoneUpdates(c, request, &page);
+    }));
+    for (const auto& u : page.updates()) {
+      reasons.emplace(u.milestone(), u.reason());  // the first seen is the latest
+    }
+    if (page.next_page_token().empty()) {
+      return reasons;
+    }
+    request.set_page_token(page.next_page_token());
+  }
+}
+
 int Export(const Args& args) {
   std::string format = args.Get("format", "json");
   if (format != "json" && format != "csv") {
@@ -341,7 +427,8 @@ int Export(const Args& args) {
   v1::PlanTree tree = GetTree(client, plan);
   v1::ListMilestonesRequest list;
   list.set_parent(plan);
-  auto document = ToDocument(tree, AllMilestones(client, list));
+  auto document =
+      ToDocument(tree, AllMilestones(client, list), LatestRevisionReasons(client, plan));
   if (!document.ok()) {
     std::cerr << "error: " << document.status().message() << "\n";
     return kRefused;

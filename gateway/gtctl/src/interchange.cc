@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "gt/csv.h"
 #include "gt/dates.h"
+#include "gt/status.h"
 
 namespace gt::gtctl {
 
@@ -80,8 +81,9 @@ v1::PlanTree StripTree(const v1::PlanTree& tree) {
   return out;
 }
 
-absl::StatusOr<iv1::PlanDocument> ToDocument(const v1::PlanTree& tree,
-                                             const std::vector<v1::Milestone>& milestones) {
+absl::StatusOr<iv1::PlanDocument> ToDocument(
+    const v1::PlanTree& tree, const std::vector<v1::Milestone>& milestones,
+    const std::map<std::string, std::string>& revision_reasons) {
   iv1::PlanDocument document;
   document.set_format(kFormat);
   *document.mutable_tree() = StripTree(tree);
@@ -135,6 +137,10 @@ absl::StatusOr<iv1::PlanDocument> ToDocument(const v1::PlanTree& tree,
     out->set_status(m.status());
     out->set_percent_complete(m.percent_complete());
     out->set_comment(m.latest_comment());
+    out->set_name(m.name());
+    if (auto reason = revision_reasons.find(m.name()); reason != revision_reasons.end()) {
+      out->set_revision_reason(reason->second);
+    }
   }
   return document;
 }
@@ -156,6 +162,7 @@ absl::StatusOr<importers::ImportedPlan> ToImportedPlan(const iv1::PlanDocument& 
     importers::ImportedMilestone out;
     out.activity_path = it->second;
     v1::Milestone& mm = out.milestone;
+    mm.set_name(m.name());
     mm.set_ordinal(m.ordinal());
     mm.set_title(m.title());
     mm.set_lead_officer(m.lead_officer());
@@ -263,6 +270,7 @@ std::string ToCsv(const iv1::PlanDocument& document) {
   std::string out = absl::StrCat(kCsvHeader, "\r\n");
   for (const auto& m : document.milestones()) {
     std::vector<std::string> fields = {
+        m.name(),
         PathOf(m.priority_code(), m.outcome_code(), m.activity_code()),
         absl::StrCat(m.ordinal()),
         m.title(),
@@ -272,7 +280,8 @@ std::string ToCsv(const iv1::PlanDocument& document) {
         m.current_deadline(),
         m.status() == v1::MILESTONE_STATUS_UNSPECIFIED ? "" : v1::MilestoneStatus_Name(m.status()),
         absl::StrCat(m.percent_complete()),
-        m.comment()};
+        m.comment(),
+        m.revision_reason()};
     std::vector<std::string> quoted;
     for (const auto& f : fields) {
       quoted.push_back(CsvCell(f));
@@ -345,35 +354,42 @@ absl::StatusOr<std::vector<CsvRecord>> ReadCsv(absl::string_view csv) {
   return records;
 }
 
-absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
-                                                     const v1::PlanTree& tree) {
+absl::StatusOr<CsvMilestones> ReadMilestonesCsv(absl::string_view csv, const v1::PlanTree& tree) {
   auto records = ReadCsv(csv);
   if (!records.ok()) {
     return records.status();
   }
-  if (records->empty() || absl::StrJoin((*records)[0].fields, ",") != kCsvHeader) {
+  const std::string header = records->empty() ? "" : absl::StrJoin((*records)[0].fields, ",");
+  // The columns of the header read: the older one has no id and no reason.
+  const bool with_ids = header == kCsvHeader;
+  if (!with_ids && header != kCsvHeaderWithoutIds) {
     return absl::InvalidArgumentError(
         absl::StrCat("line 1: the header must be exactly: ", kCsvHeader));
   }
-  iv1::PlanDocument document;
-  document.set_format(kFormat);
-  *document.mutable_tree() = StripTree(tree);
-  auto index = ActivityIndex(document.tree());
-  std::vector<std::string> errors;
+  const size_t columns = with_ids ? 12 : 10;
+  const size_t o = with_ids ? 1 : 0;  // offset of activity_code_path
+  iv1::PlanDocument placed;
+  *placed.mutable_tree() = StripTree(tree);
+  auto index = ActivityIndex(placed.tree());
+  CsvMilestones out;
   for (size_t r = 1; r < records->size(); ++r) {
     const CsvRecord& record = (*records)[r];
     const auto& f = record.fields;
     auto error = [&](const std::string& what) {
-      errors.push_back(absl::StrCat("line ", record.line, ": ", what));
+      out.errors.push_back(absl::StrCat("line ", record.line, ": ", what));
     };
-    if (f.size() != 10) {
-      error(absl::StrCat("expected 10 fields, got ", f.size()));
+    if (f.size() != columns) {
+      error(absl::StrCat("expected ", columns, " fields, got ", f.size()));
       continue;
     }
     // A live spreadsheet formula is refused (an export writes such text with
     // a leading apostrophe, which is taken off again here).
     bool formula = false;
-    for (int t : {2, 3, 4, 9}) {
+    std::vector<size_t> text_fields = {o + 2, o + 3, o + 4, o + 9};
+    if (with_ids) {
+      text_fields.push_back(11);
+    }
+    for (size_t t : text_fields) {
       if (IsFormulaLike(f[t])) {
         error(absl::StrCat("field ", t + 1, " starts with '", absl::CEscape(f[t].substr(0, 1)),
                            "': a spreadsheet formula is not imported (write it as text, "
@@ -384,32 +400,37 @@ absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
     if (formula) {
       continue;
     }
-    std::vector<std::string> path = absl::StrSplit(f[0], kPathSeparator);
-    if (index.find(f[0]) == index.end() || path.size() != 3) {
-      error(absl::StrCat("activity_code_path \"", f[0],
+    iv1::PlanMilestone m;
+    if (with_ids) {
+      m.set_name(std::string(absl::StripAsciiWhitespace(f[0])));
+      m.set_revision_reason(CsvCellText(f[11]));
+    }
+    std::vector<std::string> path = absl::StrSplit(f[o], kPathSeparator);
+    if (index.find(f[o]) == index.end() || path.size() != 3) {
+      error(absl::StrCat("activity_code_path \"", f[o],
                          "\" is not an activity of the plan (priority / outcome / activity)"));
       continue;
     }
-    iv1::PlanMilestone m;
     m.set_priority_code(path[0]);
     m.set_outcome_code(path[1]);
     m.set_activity_code(path[2]);
     int number = 0;
-    if (!f[1].empty() && !absl::SimpleAtoi(f[1], &number)) {
-      error(absl::StrCat("ordinal must be a whole number, got \"", f[1], "\""));
+    if (!f[o + 1].empty() && !absl::SimpleAtoi(f[o + 1], &number)) {
+      error(absl::StrCat("ordinal must be a whole number, got \"", f[o + 1], "\""));
       continue;
     }
     m.set_ordinal(number);
-    if (f[2].empty()) {
+    if (f[o + 2].empty()) {
       error("title is required");
       continue;
     }
-    m.set_title(CsvCellText(f[2]));
-    m.set_lead_officer(CsvCellText(f[3]));
-    m.set_directorate(CsvCellText(f[4]));
+    m.set_title(CsvCellText(f[o + 2]));
+    m.set_lead_officer(CsvCellText(f[o + 3]));
+    m.set_directorate(CsvCellText(f[o + 4]));
     bool dates_ok = true;
-    for (int d : {5, 6}) {
-      if (auto s = ValidateOptionalDate(d == 5 ? "baseline_deadline" : "current_deadline", f[d]);
+    for (size_t d : {o + 5, o + 6}) {
+      if (auto s =
+              ValidateOptionalDate(d == o + 5 ? "baseline_deadline" : "current_deadline", f[d]);
           !s.ok()) {
         error(std::string(s.message()));
         dates_ok = false;
@@ -418,9 +439,9 @@ absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
     if (!dates_ok) {
       continue;
     }
-    m.set_baseline_deadline(f[5]);
-    m.set_current_deadline(f[6]);
-    std::string status = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(f[7]));
+    m.set_baseline_deadline(f[o + 5]);
+    m.set_current_deadline(f[o + 6]);
+    std::string status = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(f[o + 7]));
     std::replace(status.begin(), status.end(), ' ', '_');
     v1::MilestoneStatus parsed = v1::MILESTONE_STATUS_UNSPECIFIED;
     if (!status.empty() && (!v1::MilestoneStatus_Parse(status, &parsed) ||
@@ -428,21 +449,33 @@ absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
       error(
           absl::StrCat("status must be one of NOT_STARTED, ON_TARGET, DELAYED, COMPLETED, "
                        "DEFERRED, CANCELLED, got \"",
-                       f[7], "\""));
+                       f[o + 7], "\""));
       continue;
     }
     m.set_status(parsed);
     number = 0;
-    if (!f[8].empty() && (!absl::SimpleAtoi(f[8], &number) || number < 0 || number > 100)) {
-      error(absl::StrCat("percent_complete must be 0..100, got \"", f[8], "\""));
+    if (!f[o + 8].empty() && (!absl::SimpleAtoi(f[o + 8], &number) || number < 0 || number > 100)) {
+      error(absl::StrCat("percent_complete must be 0..100, got \"", f[o + 8], "\""));
       continue;
     }
     m.set_percent_complete(number);
-    m.set_comment(CsvCellText(f[9]));
-    *document.add_milestones() = std::move(m);
+    m.set_comment(CsvCellText(f[o + 9]));
+    out.rows.emplace_back(record.line, std::move(m));
   }
-  if (!errors.empty()) {
-    return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  return out;
+}
+
+absl::StatusOr<iv1::PlanDocument> ParseMilestonesCsv(absl::string_view csv,
+                                                     const v1::PlanTree& tree) {
+  GT_ASSIGN_OR_RETURN(CsvMilestones read, ReadMilestonesCsv(csv, tree));
+  if (!read.errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(read.errors, "\n"));
+  }
+  iv1::PlanDocument document;
+  document.set_format(kFormat);
+  *document.mutable_tree() = StripTree(tree);
+  for (auto& [line, m] : read.rows) {
+    *document.add_milestones() = std::move(m);
   }
   return document;
 }

@@ -8,7 +8,9 @@
 // gives back the same plan state.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,6 +24,10 @@ namespace gt::gtctl {
 
 inline constexpr char kFormat[] = "goldenthread.plan/1";
 inline constexpr char kCsvHeader[] =
+    "milestone,activity_code_path,ordinal,title,lead_officer,directorate,baseline_deadline,"
+    "current_deadline,status,percent_complete,comment,revision_reason";
+// The header before milestone ids and reasons were exported; still read.
+inline constexpr char kCsvHeaderWithoutIds[] =
     "activity_code_path,ordinal,title,lead_officer,directorate,baseline_deadline,"
     "current_deadline,status,percent_complete,comment";
 // Separates the priority, outcome and activity codes in the CSV's first column.
@@ -35,7 +41,8 @@ goldenthread::v1::PlanTree StripTree(const goldenthread::v1::PlanTree& tree);
 // Milestones of activities not in the tree are an error.
 absl::StatusOr<goldenthread::gtctl::v1::PlanDocument> ToDocument(
     const goldenthread::v1::PlanTree& tree,
-    const std::vector<goldenthread::v1::Milestone>& milestones);
+    const std::vector<goldenthread::v1::Milestone>& milestones,
+    const std::map<std::string, std::string>& revision_reasons = {});
 
 // Document -> what the loader writes (milestones placed by code).
 absl::StatusOr<importers::ImportedPlan> ToImportedPlan(
@@ -45,6 +52,14 @@ std::string ToJson(const google::protobuf::Message& message);
 absl::StatusOr<goldenthread::gtctl::v1::PlanDocument> ParseDocumentJson(absl::string_view json);
 
 std::string ToCsv(const goldenthread::gtctl::v1::PlanDocument& document);
+// The milestone rows of a CSV that could be read, each with its line, and
+// an error "line N: ..." for every row that could not.
+struct CsvMilestones {
+  std::vector<std::pair<int, goldenthread::gtctl::v1::PlanMilestone>> rows;
+  std::vector<std::string> errors;
+};
+absl::StatusOr<CsvMilestones> ReadMilestonesCsv(absl::string_view csv,
+                                                const goldenthread::v1::PlanTree& tree);
 // Rows -> document.milestones (placed against `tree`, the plan's tree).
 // Every row that cannot be read is an error "line N: ..." (all of them, one
 // per line of the message); nothing partial is returned.

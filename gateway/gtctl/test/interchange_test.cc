@@ -73,7 +73,8 @@ TEST(InterchangeTest, DocumentRoundTripsThroughJsonAndCsv) {
 }
 
 TEST(InterchangeTest, CsvRowsThatCannotBeReadAreAllReportedByLine) {
-  std::string csv = std::string(kCsvHeader) +
+  // The header without ids (still read).
+  std::string csv = std::string(kCsvHeaderWithoutIds) +
                     "\n1 / 1.1 / 9.9.9,1,T,,,,,,0,\n"
                     "1 / 1.1 / 1.1.1,x,T,,,,,,0,\n"
                     "1 / 1.1 / 1.1.1,1,T,,,2017-02-30,,,0,\n"
@@ -88,6 +89,21 @@ TEST(InterchangeTest, CsvRowsThatCannotBeReadAreAllReportedByLine) {
   }
   EXPECT_EQ(message.find("line 7:"), std::string::npos) << message;
   EXPECT_FALSE(ParseMilestonesCsv("title\n", Tree()).ok());
+
+  // The exported header: 12 columns, a row of 11 is refused by line.
+  std::string with_ids = std::string(kCsvHeader) +
+                         "\norganisations/a/plans/p/milestones/3,1 / 1.1 / 1.1.1,1,T,,,,,"
+                         "ON_TARGET,10,,moved by board\n"
+                         "organisations/a/plans/p/milestones/4,1 / 1.1 / 1.1.1,1,T,,,,,"
+                         "ON_TARGET,10,\n";
+  auto rows = ReadMilestonesCsv(with_ids, Tree());
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(rows->rows[0].first, 2);
+  EXPECT_EQ(rows->rows[0].second.name(), "organisations/a/plans/p/milestones/3");
+  EXPECT_EQ(rows->rows[0].second.revision_reason(), "moved by board");
+  ASSERT_EQ(rows->errors.size(), 1u);
+  EXPECT_EQ(rows->errors[0], "line 3: expected 12 fields, got 11");
 }
 
 TEST(InterchangeTest, JsonOfAnotherFormatIsRefused) {
@@ -125,7 +141,7 @@ TEST(InterchangeTest, FormulaCellsAreNeutralisedOnExportAndRefusedOnImport) {
   EXPECT_EQ(back->milestones(0).comment(), "@risk: none");
   EXPECT_EQ(ToCsv(*back), csv);
 
-  std::string live = std::string(kCsvHeader) +
+  std::string live = std::string(kCsvHeaderWithoutIds) +
                      "\n1 / 1.1 / 1.1.1,1,T,,,,,ON_TARGET,0,fine\n"
                      "1 / 1.1 / 1.1.1,2,=cmd|' /C calc'!A0,,,,,ON_TARGET,0,\n";
   auto refused = ParseMilestonesCsv(live, Tree());

@@ -1,0 +1,205 @@
+// gtctl end to end, bulk changes (issue 15): a progress round from an
+// edited export (`updates apply`) and a re-import (`import --replace`) keep
+// every milestone's id and history and write exactly what changed, once.
+#include <set>
+
+#include "gtctl_e2e_fixture.h"
+#include "interchange.h"
+
+namespace gt::gtctl {
+namespace {
+
+using namespace e2e;  // NOLINT: the fixture's helpers
+
+class GtctlBulkTest : public GtctlTest {
+ protected:
+  static int HistoryRows(const std::string& plan) {
+    return std::stoi(milestone_db_->QueryScalar(
+        absl::StrCat("SELECT COUNT(*) FROM milestone_updates WHERE plan_id = '", plan, "'")));
+  }
+  static goldenthread::gtctl::v1::PlanDocument Export(const std::string& plan) {
+    Result r = Gtctl(absl::StrCat("export ", plan, " --format json"));
+    EXPECT_EQ(r.code, 0) << r;
+    auto document = ParseDocumentJson(r.out);
+    EXPECT_TRUE(document.ok()) << document.status();
+    return *document;
+  }
+  static std::string WriteCsv(const std::string& name,
+                              const goldenthread::gtctl::v1::PlanDocument& document) {
+    std::string path = Tmp(name);
+    std::ofstream(path, std::ios::binary) << ToCsv(document);
+    return path;
+  }
+  static std::set<std::string> Names(const std::string& plan) {
+    std::set<std::string> names;
+    for (const auto& m : Milestones(plan)) {
+      names.insert(m.name());
+    }
+    return names;
+  }
+};
+
+TEST_F(GtctlBulkTest, AnEditedExportAppliesExactlyItsChangesOnce) {
+  ASSERT_EQ(
+      Gtctl(absl::StrCat("import ", Seed("003"), " --plan round --effective 2017-09-30")).code, 0);
+  const std::set<std::string> ids = Names("round");
+  const int rows_before = HistoryRows("round");
+  auto document = Export("round");
+  ASSERT_GE(document.milestones_size(), 40);
+  // 20 rows edited: 5 statuses, 5 percentages, 5 comments, 5 deadlines.
+  for (int i = 0; i < 20; ++i) {
+    auto* m = document.mutable_milestones(i * 2);
+    switch (i / 5) {
+      case 0:
+        m->set_status(m->status() == v1::COMPLETED ? v1::ON_TARGET : v1::COMPLETED);
+        m->set_percent_complete(m->status() == v1::COMPLETED ? 100 : 50);
+        break;
+      case 1:
+        m->set_status(v1::ON_TARGET);
+        m->set_percent_complete(m->percent_complete() == 37 ? 38 : 37);
+        break;
+      case 2:
+        m->set_comment(absl::StrCat("Q3: reviewed, row ", i));
+        break;
+      default:
+        m->set_current_deadline(absl::StrCat("2018-0", 1 + i % 5, "-15"));
+        m->set_revision_reason(absl::StrCat("moved at the Q3 review, row ", i));
+    }
+  }
+  std::string csv = WriteCsv("round.csv", document);
+
+  Result dry = Gtctl(absl::StrCat("updates apply ", csv, " --plan round --dry-run"));
+  ASSERT_EQ(dry.code, 0) << dry;
+  EXPECT_TRUE(absl::StrContains(dry.out, "dry run: nothing written. Would append 20")) << dry;
+  EXPECT_EQ(HistoryRows("round"), rows_before);
+
+  Result applied =
+      Gtctl(absl::StrCat("updates apply ", csv, " --plan round --effective 2017-12-31"));
+  ASSERT_EQ(applied.code, 0) << applied;
+  EXPECT_TRUE(absl::StrContains(applied.out, "appended 20 history row(s) to 20 milestone(s)"))
+      << applied;
+  EXPECT_EQ(HistoryRows("round"), rows_before + 20);
+  EXPECT_EQ(Names("round"), ids);
+  // As of the effective date the report shows the new values.
+  auto after = Export("round");
+  for (int i = 0; i < 20; ++i) {
+    const auto& want = document.milestones(i * 2);
+    const auto& got = after.milestones(i * 2);
+    EXPECT_EQ(got.status(), want.status()) << i;
+    EXPECT_EQ(got.comment(), want.comment()) << i;
+    EXPECT_EQ(got.current_deadline(),
+              want.current_deadline().empty() ? got.current_deadline() : want.current_deadline())
+        << i;
+  }
+  EXPECT_EQ(after.milestones(30).revision_reason(), "moved at the Q3 review, row 15");
+  // The same file again: nothing to append; a fresh export likewise.
+  Result again = Gtctl(absl::StrCat("updates apply ", csv, " --plan round"));
+  EXPECT_EQ(again.code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "no changes")) << again;
+  EXPECT_EQ(HistoryRows("round"), rows_before + 20);
+}
+
+TEST_F(GtctlBulkTest, BadRowsWriteNothingUnlessPartial) {
+  ASSERT_EQ(Gtctl(absl::StrCat("import ", Seed("003"), " --plan round-bad")).code, 0);
+  const int rows_before = HistoryRows("round-bad");
+  auto document = Export("round-bad");
+  document.mutable_milestones(0)->set_comment("a good change");
+  document.mutable_milestones(1)->set_name("organisations/th/plans/round-bad/milestones/999999");
+  document.mutable_milestones(2)->set_current_deadline("2019-01-31");  // no reason
+  document.mutable_milestones(3)->set_status(v1::DELAYED);             // server: needs a comment
+  document.mutable_milestones(3)->set_comment("");
+  std::string csv = WriteCsv("round-bad.csv", document);
+  Result refused = Gtctl(absl::StrCat("updates apply ", csv, " --plan round-bad"));
+  EXPECT_EQ(refused.code, 4) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.err, absl::StrCat(csv, ":3: milestone"))) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.err, absl::StrCat(csv, ":4: current_deadline moves")))
+      << refused;
+  EXPECT_EQ(HistoryRows("round-bad"), rows_before);
+
+  // A formula cell, a row of 11 columns and invalid UTF-8: by line, nothing.
+  std::string text = ReadText(csv);
+  std::string broken = Tmp("round-broken.csv");
+  std::ofstream(broken, std::ios::binary)
+      << text << "organisations/th/plans/round-bad/milestones/1,x,1,=cmd|' /C calc'!A0,,,,,,0,,\r\n"
+      << "a,b,c,d,e,f,g,h,i,j,k\r\n";
+  Result formula = Gtctl(absl::StrCat("updates apply ", broken, " --plan round-bad"));
+  EXPECT_EQ(formula.code, 4) << formula;
+  EXPECT_TRUE(absl::StrContains(formula.err, "spreadsheet formula")) << formula;
+  EXPECT_TRUE(absl::StrContains(formula.err, "expected 12 fields, got 11")) << formula;
+  EXPECT_EQ(HistoryRows("round-bad"), rows_before);
+  std::string bad_header = Tmp("round-header.csv");
+  std::ofstream(bad_header) << "milestone,status\r\nx,y\r\n";
+  Result header = Gtctl(absl::StrCat("updates apply ", bad_header, " --plan round-bad"));
+  EXPECT_EQ(header.code, 4) << header;
+  EXPECT_TRUE(absl::StrContains(header.err, ":1: the header must be exactly")) << header;
+
+  // --partial: the good row is written, the server's refusal named by line.
+  Result partial = Gtctl(absl::StrCat("updates apply ", csv, " --plan round-bad --partial"));
+  EXPECT_EQ(partial.code, 4) << partial;
+  EXPECT_TRUE(absl::StrContains(partial.err, absl::StrCat(csv, ":5: "))) << partial;
+  EXPECT_EQ(HistoryRows("round-bad"), rows_before + 1);
+}
+
+TEST_F(GtctlBulkTest, AReImportKeepsIdsAndHistoryAndChangesOnlyWhatTheFileChanges) {
+  ASSERT_EQ(Gtctl(absl::StrCat("import ", Seed("003"), " --plan reimport")).code, 0);
+  const std::set<std::string> ids = Names("reimport");
+  auto document = Export("reimport");
+  std::string csv = WriteCsv("reimport.csv", document);
+  int rows_before = HistoryRows("reimport");
+  Result unchanged = Gtctl(absl::StrCat("import ", csv, " --plan reimport --replace"));
+  ASSERT_EQ(unchanged.code, 0) << unchanged;
+  EXPECT_TRUE(absl::StrContains(unchanged.out, " 0 edited, 0 created, 0 removed")) << unchanged;
+  EXPECT_EQ(HistoryRows("reimport"), rows_before);
+  EXPECT_EQ(Names("reimport"), ids);
+
+  // 5 titles edited, 3 added, 2 removed.
+  for (int i = 0; i < 5; ++i) {
+    document.mutable_milestones(i)->set_title(absl::StrCat("Edited title ", i));
+  }
+  const std::string removed_a = document.milestones(10).name();
+  const std::string removed_b = document.milestones(11).name();
+  document.mutable_milestones()->DeleteSubrange(10, 2);
+  for (int i = 0; i < 3; ++i) {
+    auto* added = document.add_milestones();
+    *added = document.milestones(0);
+    added->clear_name();
+    added->set_title(absl::StrCat("A new deliverable ", i));
+    added->set_ordinal(100 + i);
+  }
+  std::string edited = WriteCsv("reimport-edited.csv", document);
+  Result replaced = Gtctl(absl::StrCat("import ", edited, " --plan reimport --replace"));
+  ASSERT_EQ(replaced.code, 0) << replaced;
+  EXPECT_TRUE(absl::StrContains(replaced.out, " 5 edited, 3 created, 2 removed")) << replaced;
+  EXPECT_TRUE(absl::StrContains(replaced.out, " 0 history rows appended")) << replaced;
+  std::set<std::string> now = Names("reimport");
+  EXPECT_EQ(now.size(), ids.size() + 1);
+  EXPECT_EQ(now.count(removed_a) + now.count(removed_b), 0u);
+  for (const auto& name : ids) {
+    if (name != removed_a && name != removed_b) {
+      EXPECT_EQ(now.count(name), 1u) << name;
+    }
+  }
+  // The removed keep their history.
+  EXPECT_GE(std::stoi(milestone_db_->QueryScalar(absl::StrCat(
+                "SELECT COUNT(*) FROM milestone_updates WHERE plan_id = 'reimport' AND "
+                "milestone_id = ",
+                removed_a.substr(removed_a.rfind('/') + 1)))),
+            1);
+  // Through a gateway that allows 1 call a second: waited out, written once.
+  Running tight = Start(GATEWAY_BIN, gateway_db_->uri_string(),
+                        {"--rate_limit_per_second=1", "--rate_limit_burst=1",
+                         absl::StrCat("--plan_service_addr=", plan_->address()),
+                         absl::StrCat("--milestone_service_addr=", milestone_->address()),
+                         absl::StrCat("--report_service_addr=", report_->address())});
+  ASSERT_TRUE(WaitUntil([&] { return Serving(tight.address()); }, absl::Seconds(30)));
+  auto round = Export("reimport");
+  round.mutable_milestones(0)->set_comment("applied through the rate limit");
+  std::string one = WriteCsv("reimport-one.csv", round);
+  rows_before = HistoryRows("reimport");
+  Result slow = Gtctl(absl::StrCat("updates apply ", one, " --plan reimport"), "", tight.address());
+  EXPECT_EQ(slow.code, 0) << slow;
+  EXPECT_EQ(HistoryRows("reimport"), rows_before + 1);
+}
+
+}  // namespace
+}  // namespace gt::gtctl
