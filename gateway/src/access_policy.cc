@@ -68,6 +68,11 @@ constexpr Rule kRules[] = {
     {"PlanService/DeleteMeasureValue", PLANNER},
     {"PlanService/GetPlanTree", VIEWER},
     {"PlanService/ImportPlan", PLANNER},
+    {"PlanService/CreateDirectorate", PLANNER},
+    {"PlanService/GetDirectorate", VIEWER},
+    {"PlanService/ListDirectorates", VIEWER},
+    {"PlanService/UpdateDirectorate", PLANNER},
+    {"PlanService/DeleteDirectorate", PLANNER},
 
     {"MilestoneService/CreateMilestone", PLANNER},
     {"MilestoneService/BatchCreateMilestones", PLANNER},
@@ -255,6 +260,7 @@ std::string ResourceKind(absl::string_view name) {
       {"activities", "activity"},        {"measures", "measure"},
       {"values", "measure value"},       {"milestones", "milestone"},
       {"updates", "milestone update"},   {"tokens", "token"},
+      {"directorates", "directorate"},
   };
   std::vector<absl::string_view> segments = absl::StrSplit(name, '/');
   // Collection/id pairs: the kind is the last complete pair's collection; a

@@ -72,6 +72,18 @@ const std::vector<MethodCase>& AllMethodCases() {
        R"(parent: "{org}" plan_id: "2017-18" replace: true
           tree { plan { title: "x" period_start: "2020-01-01" period_end: "2020-12-31" } })",
        "{org}"},
+      {"PlanService/CreateDirectorate", P,
+       R"(parent: "{org}" directorate_id: "csf" directorate { code: "CSF" display_name: "x" })",
+       "{org}"},
+      {"PlanService/GetDirectorate", V, R"(name: "{org}/directorates/csf")",
+       "{org}/directorates/csf"},
+      {"PlanService/ListDirectorates", V, R"(parent: "{org}")", "{org}"},
+      {"PlanService/UpdateDirectorate", P,
+       R"(directorate { name: "{org}/directorates/csf" display_name: "hijacked" }
+          update_mask { paths: "display_name" })",
+       "{org}/directorates/csf"},
+      {"PlanService/DeleteDirectorate", P, R"(name: "{org}/directorates/csf")",
+       "{org}/directorates/csf"},
 
       {"MilestoneService/CreateMilestone", P,
        R"(parent: "{plan}" milestone { activity: "{activity}" title: "x" })", "{plan}"},
@@ -144,7 +156,8 @@ std::string KindOf(const std::string& placeholder) {
                                              {"{measure}", "measure"},
                                              {"{milestone}", "milestone"},
                                              {"{token}", "token"},
-                                             {"{measure}/values/2017-12-31", "measure value"}};
+                                             {"{measure}/values/2017-12-31", "measure value"},
+                                             {"{org}/directorates/csf", "directorate"}};
   return kinds->at(placeholder);
 }
 

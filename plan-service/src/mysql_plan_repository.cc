@@ -261,35 +261,20 @@ absl::StatusOr<std::vector<Organisation>> MysqlPlanRepository::ListOrganisations
 
 absl::StatusOr<Plan> MysqlPlanRepository::CreatePlan(const PlanKey& key, const Plan& plan,
                                                      const RequestKey* request) {
-  Plan out;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreatePlan", [&](Session& c) {
-    if (request != nullptr) {
-      GT_ASSIGN_OR_RETURN(auto previous, ClaimRequest(c, *request));
-      if (previous.has_value()) {
-        out.ParseFromString(*previous);
+  return CreateInOrganisation<Plan>(
+      pool_, Deadline(), "CreatePlan", key.organisation, request, [&](Session& c, Plan& out) {
+        try {
+          InsertPlan(c, key, plan);
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() == 1062) {
+            return absl::AlreadyExistsError(
+                absl::StrCat("plan ", PlanName(key), " already exists"));
+          }
+          throw;
+        }
+        GT_ASSIGN_OR_RETURN(out, LoadPlan(c, key, false));
         return absl::OkStatus();
-      }
-    }
-    Stmt org(c.Prepare("SELECT 1 FROM organisations WHERE org_id = ?"));
-    org->setString(1, key.organisation);
-    if (!Rows(org->executeQuery())->next()) {
-      return NotFound("organisation", OrganisationName(key.organisation));
-    }
-    try {
-      InsertPlan(c, key, plan);
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() == 1062) {
-        return absl::AlreadyExistsError(absl::StrCat("plan ", PlanName(key), " already exists"));
-      }
-      throw;
-    }
-    GT_ASSIGN_OR_RETURN(out, LoadPlan(c, key, false));
-    if (request != nullptr) {
-      RecordResponse(c, *request, out);
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+      });
 }
 
 absl::StatusOr<Plan> MysqlPlanRepository::GetPlan(const PlanKey& key) {
@@ -300,21 +285,11 @@ absl::StatusOr<Plan> MysqlPlanRepository::GetPlan(const PlanKey& key) {
 absl::StatusOr<std::vector<Plan>> MysqlPlanRepository::ListPlans(const std::string& organisation,
                                                                  const std::string& after,
                                                                  int limit) {
-  std::vector<Plan> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListPlans", [&](Session& c) {
-    Stmt st(c.Prepare(
-        absl::StrCat("SELECT ", kPlanColumns,
-                     " FROM plans WHERE org_id = ? AND plan_id > ? ORDER BY plan_id LIMIT ?")));
-    st->setString(1, organisation);
-    st->setString(2, after);
-    st->setInt(3, limit);
-    Rows rs(st->executeQuery());
-    while (rs->next()) {
-      out.push_back(ReadPlan(organisation, *rs));
-    }
-    return absl::OkStatus();
-  }));
-  return out;
+  return ListAfter<Plan>(
+      pool_, Deadline(), "ListPlans",
+      absl::StrCat("SELECT ", kPlanColumns,
+                   " FROM plans WHERE org_id = ? AND plan_id > ? ORDER BY plan_id LIMIT ?"),
+      organisation, after, limit, ReadPlan);
 }
 
 absl::StatusOr<Plan> MysqlPlanRepository::UpdatePlan(

@@ -4,7 +4,15 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gt/idempotency.h"
 #include "gt/mysql_pool.h"
+#include "gt/status.h"
 #include "plan_repository.h"
 
 namespace gt::plan {
@@ -53,8 +61,21 @@ class MysqlPlanRepository : public PlanRepository {
   absl::StatusOr<goldenthread::v1::PlanTree> GetPlanTree(const PlanKey& key) override;
   absl::StatusOr<goldenthread::v1::PlanTree> ImportPlan(const PlanKey& key,
                                                         const goldenthread::v1::PlanTree& tree,
-                                                        bool replace,
+                                                        bool replace, bool keep_missing,
                                                         const RequestKey* request) override;
+
+  absl::StatusOr<goldenthread::v1::Directorate> CreateDirectorate(
+      const DirectorateKey& key, const goldenthread::v1::Directorate& directorate,
+      const RequestKey* request) override;
+  absl::StatusOr<goldenthread::v1::Directorate> GetDirectorate(const DirectorateKey& key) override;
+  absl::StatusOr<std::vector<goldenthread::v1::Directorate>> ListDirectorates(
+      const std::string& organisation, const std::string& after, int limit) override;
+  absl::StatusOr<goldenthread::v1::Directorate> UpdateDirectorate(
+      const DirectorateKey& key,
+      const std::function<absl::Status(goldenthread::v1::Directorate&)>& mutate) override;
+  absl::Status DeleteDirectorate(
+      const DirectorateKey& key,
+      const std::function<absl::Status(const goldenthread::v1::Directorate&)>& check) override;
 
  private:
   absl::Time Deadline() const { return absl::Now() + absl::Seconds(30); }
@@ -80,6 +101,70 @@ void InsertPlan(Session& conn, const PlanKey& key, const goldenthread::v1::Plan&
 // NOT_FOUND unless an item of key.kind.
 absl::StatusOr<ItemRow> LoadItem(Session& conn, const ItemKey& key, bool for_update);
 absl::Status DuplicateCode(const PlanKey& plan, const ItemRow& row);
+
+// A create under an organisation, in one transaction: a repeat of `request`
+// (may be null) answers the first response and writes nothing; NOT_FOUND
+// when the organisation does not exist; otherwise `write(c, out)` writes and
+// fills `out`, which is recorded as the request's answer.
+template <typename Msg>
+absl::StatusOr<Msg> CreateInOrganisation(ConnectionPool& pool, absl::Time deadline,
+                                         absl::string_view operation,
+                                         const std::string& organisation, const RequestKey* request,
+                                         const std::function<absl::Status(Session&, Msg&)>& write) {
+  Msg out;
+  absl::Status status = RunTransaction(pool, deadline, operation, [&](Session& c) {
+    if (request != nullptr) {
+      absl::StatusOr<std::optional<std::string>> previous = ClaimRequest(c, *request);
+      if (!previous.ok()) {
+        return previous.status();
+      }
+      if (previous->has_value()) {
+        out.ParseFromString(**previous);
+        return absl::OkStatus();
+      }
+    }
+    sql::PreparedStatement* org = c.Prepare("SELECT 1 FROM organisations WHERE org_id = ?");
+    org->setString(1, organisation);
+    if (!std::unique_ptr<sql::ResultSet>(org->executeQuery())->next()) {
+      return NotFound("organisation", OrganisationName(organisation));
+    }
+    absl::Status written = write(c, out);
+    if (written.ok() && request != nullptr) {
+      RecordResponse(c, *request, out);
+    }
+    return written;
+  });
+  if (!status.ok()) {
+    return status;
+  }
+  return out;
+}
+
+// An organisation's rows after `after` in key order: `query` takes
+// (organisation, after, limit); `read(organisation, row)` makes each one.
+template <typename T>
+absl::StatusOr<std::vector<T>> ListAfter(ConnectionPool& pool, absl::Time deadline,
+                                         absl::string_view operation, const std::string& query,
+                                         const std::string& organisation, const std::string& after,
+                                         int limit,
+                                         T (*read)(const std::string&, sql::ResultSet&)) {
+  std::vector<T> out;
+  absl::Status status = RunSql(pool, deadline, operation, [&](Session& c) {
+    sql::PreparedStatement* st = c.Prepare(query);  // owned by the session's cache
+    st->setString(1, organisation);
+    st->setString(2, after);
+    st->setInt(3, limit);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) {
+      out.push_back(read(organisation, *rs));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    return status;
+  }
+  return out;
+}
 }  // namespace sqlrows
 
 }  // namespace gt::plan

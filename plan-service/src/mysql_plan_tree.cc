@@ -173,7 +173,8 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::GetPlanTree(const PlanKey& key) {
 }
 
 absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, const PlanTree& tree,
-                                                         bool replace, const RequestKey* request) {
+                                                         bool replace, bool keep_missing,
+                                                         const RequestKey* request) {
   PlanTree out;
   GT_RETURN_IF_ERROR(RunTransaction(
       pool_, absl::Now() + absl::Minutes(2), "ImportPlan", [&](Session& c) -> absl::Status {
@@ -244,7 +245,11 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
           GT_RETURN_IF_ERROR(
               AllocateIds(c, key.organisation, static_cast<int>(fresh - next_id)).status());
         }
-        // What is left in `existing` is no longer in the document.
+        // What is left in `existing` is no longer in the document (kept
+        // when asked: a re-import's first step, see ImportPlanRequest).
+        if (keep_missing) {
+          existing.clear();
+        }
         for (const auto& [path, row] : existing) {
           for (const char* table : {"measure_values", "plan_items"}) {
             Stmt del(c.Prepare(absl::StrCat("DELETE FROM ", table,

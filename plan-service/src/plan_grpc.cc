@@ -31,21 +31,24 @@ GT_DIRECT(CreateMeasureValue, CreateMeasureValueRequest, MeasureValue)
 GT_DIRECT(ListMeasureValues, ListMeasureValuesRequest, ListMeasureValuesResponse)
 GT_DIRECT(GetPlanTree, GetPlanTreeRequest, PlanTree)
 GT_DIRECT(ImportPlan, ImportPlanRequest, PlanTree)
+GT_DIRECT(CreateDirectorate, CreateDirectorateRequest, Directorate)
+GT_DIRECT(GetDirectorate, GetDirectorateRequest, Directorate)
+GT_DIRECT(ListDirectorates, ListDirectoratesRequest, ListDirectoratesResponse)
+GT_DIRECT(UpdateDirectorate, UpdateDirectorateRequest, Directorate)
 #undef GT_DIRECT
 
-grpc::Status PlanGrpcService::DeletePlan(grpc::ServerContext* context,
-                                         const v1::DeletePlanRequest* request,
-                                         google::protobuf::Empty*) {
-  GT_BEGIN_SYNC_CALL(context, request);
-  return Empty(manager_.DeletePlan(CallerFrom(*context), *request));
-}
+// Methods answering google.protobuf.Empty.
+#define GT_DIRECT_EMPTY(Method, Request)                                                         \
+  grpc::Status PlanGrpcService::Method(grpc::ServerContext* context, const v1::Request* request, \
+                                       google::protobuf::Empty*) {                               \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
+    return Empty(manager_.Method(CallerFrom(*context), *request));                               \
+  }
 
-grpc::Status PlanGrpcService::DeleteMeasureValue(grpc::ServerContext* context,
-                                                 const v1::DeleteMeasureValueRequest* request,
-                                                 google::protobuf::Empty*) {
-  GT_BEGIN_SYNC_CALL(context, request);
-  return Empty(manager_.DeleteMeasureValue(CallerFrom(*context), *request));
-}
+GT_DIRECT_EMPTY(DeletePlan, DeletePlanRequest)
+GT_DIRECT_EMPTY(DeleteMeasureValue, DeleteMeasureValueRequest)
+GT_DIRECT_EMPTY(DeleteDirectorate, DeleteDirectorateRequest)
+#undef GT_DIRECT_EMPTY
 
 // One block per item resource; `field` is the resource's field in requests.
 #define GT_ITEM(Kind, Kinds, field, list_field)                                                   \

@@ -40,6 +40,11 @@ class PlanGrpcService final : public goldenthread::v1::PlanService::Service {
   GT_EMPTY_RPC(DeleteMeasureValue, DeleteMeasureValueRequest)
   GT_RPC(GetPlanTree, GetPlanTreeRequest, PlanTree)
   GT_RPC(ImportPlan, ImportPlanRequest, PlanTree)
+  GT_RPC(CreateDirectorate, CreateDirectorateRequest, Directorate)
+  GT_RPC(GetDirectorate, GetDirectorateRequest, Directorate)
+  GT_RPC(ListDirectorates, ListDirectoratesRequest, ListDirectoratesResponse)
+  GT_RPC(UpdateDirectorate, UpdateDirectorateRequest, Directorate)
+  GT_EMPTY_RPC(DeleteDirectorate, DeleteDirectorateRequest)
 
 #undef GT_ITEM_RPCS
 #undef GT_EMPTY_RPC

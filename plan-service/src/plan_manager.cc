@@ -144,6 +144,34 @@ absl::StatusOr<std::pair<std::vector<Row>, std::string>> Page(int page_size, uin
   return std::make_pair(std::move(rows), next);
 }
 
+// A page of an organisation's resources named ".../{collection}/{id}" and
+// listed by id (plans, directorates), added to `out` (the response's list);
+// answers the next page token. An organisation that does not exist has
+// nothing to list: NOT_FOUND. `fetch(organisation, after, limit)`.
+template <typename Msg, typename Request, typename Fetch>
+absl::StatusOr<std::string> OrganisationPage(PlanRepository& repository, const Caller& caller,
+                                             absl::string_view collection, const Request& request,
+                                             Fetch fetch,
+                                             google::protobuf::RepeatedPtrField<Msg>& out) {
+  GT_ASSIGN_OR_RETURN(std::string org, ParseOrganisationName("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, org, "organisation", request.parent()));
+  GT_ASSIGN_OR_RETURN(int size,
+                      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
+  uint64_t fp = Fingerprint({collection, request.parent()});
+  GT_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fp));
+  if (after.empty()) {
+    GT_RETURN_IF_ERROR(repository.GetOrganisation(org).status());
+  }
+  GT_ASSIGN_OR_RETURN(auto page,
+                      (Page<Msg>(
+                          size, fp, [&](int limit) { return fetch(org, after, limit); },
+                          [](const Msg& m) { return m.name().substr(m.name().rfind('/') + 1); })));
+  for (auto& m : page.first) {
+    *out.Add() = std::move(m);
+  }
+  return page.second;
+}
+
 }  // namespace
 
 absl::StatusOr<PlanKey> PlanManager::ScopedPlan(const Caller& caller, absl::string_view field,
@@ -217,25 +245,15 @@ absl::StatusOr<v1::Plan> PlanManager::GetPlan(const Caller& caller,
 
 absl::StatusOr<v1::ListPlansResponse> PlanManager::ListPlans(const Caller& caller,
                                                              const v1::ListPlansRequest& request) {
-  GT_ASSIGN_OR_RETURN(std::string org, ParseOrganisationName("parent", request.parent()));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, org, "organisation", request.parent()));
-  GT_ASSIGN_OR_RETURN(int size,
-                      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
-  uint64_t fp = Fingerprint({"plans", request.parent()});
-  GT_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fp));
-  if (after.empty()) {
-    // An organisation that does not exist has no plans to list: NOT_FOUND.
-    GT_RETURN_IF_ERROR(repository_.GetOrganisation(org).status());
-  }
-  GT_ASSIGN_OR_RETURN(
-      auto page, (Page<v1::Plan>(
-                     size, fp, [&](int limit) { return repository_.ListPlans(org, after, limit); },
-                     [](const v1::Plan& p) { return p.name().substr(p.name().rfind('/') + 1); })));
   v1::ListPlansResponse response;
-  for (auto& p : page.first) {
-    *response.add_plans() = std::move(p);
-  }
-  response.set_next_page_token(page.second);
+  GT_ASSIGN_OR_RETURN(std::string next,
+                      OrganisationPage(
+                          repository_, caller, "plans", request,
+                          [&](const std::string& org, const std::string& after, int limit) {
+                            return repository_.ListPlans(org, after, limit);
+                          },
+                          *response.mutable_plans()));
+  response.set_next_page_token(next);
   return response;
 }
 
@@ -437,12 +455,79 @@ absl::StatusOr<v1::PlanTree> PlanManager::ImportPlan(const Caller& caller,
     return preview;
   }
   if (request.request_id().empty()) {
-    return repository_.ImportPlan(key, request.tree(), request.replace(), nullptr);
+    return repository_.ImportPlan(key, request.tree(), request.replace(), request.keep_missing(),
+                                  nullptr);
   }
   v1::ImportPlanRequest body = request;
   body.clear_request_id();
   GT_ASSIGN_OR_RETURN(RequestKey rk, MakeRequestKey(org, request.request_id(), "ImportPlan", body));
-  return repository_.ImportPlan(key, request.tree(), request.replace(), &rk);
+  return repository_.ImportPlan(key, request.tree(), request.replace(), request.keep_missing(),
+                                &rk);
+}
+
+absl::StatusOr<DirectorateKey> PlanManager::ScopedDirectorate(const Caller& caller,
+                                                              absl::string_view field,
+                                                              absl::string_view name) {
+  GT_ASSIGN_OR_RETURN(DirectorateKey key, ParseDirectorateName(field, name));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.organisation, "directorate", name));
+  return key;
+}
+
+absl::StatusOr<v1::Directorate> PlanManager::CreateDirectorate(
+    const Caller& caller, const v1::CreateDirectorateRequest& request) {
+  GT_ASSIGN_OR_RETURN(std::string org, ParseOrganisationName("parent", request.parent()));
+  GT_RETURN_IF_ERROR(CheckOrganisation(caller, org, "organisation", request.parent()));
+  GT_RETURN_IF_ERROR(ValidateId("directorate_id", request.directorate_id()));
+  GT_RETURN_IF_ERROR(ValidateDirectorate("directorate", request.directorate()));
+  DirectorateKey key{org, request.directorate_id()};
+  if (request.request_id().empty()) {
+    return repository_.CreateDirectorate(key, request.directorate(), nullptr);
+  }
+  v1::CreateDirectorateRequest body = request;
+  body.clear_request_id();
+  GT_ASSIGN_OR_RETURN(RequestKey rk,
+                      MakeRequestKey(org, request.request_id(), "CreateDirectorate", body));
+  return repository_.CreateDirectorate(key, request.directorate(), &rk);
+}
+
+absl::StatusOr<v1::Directorate> PlanManager::GetDirectorate(
+    const Caller& caller, const v1::GetDirectorateRequest& request) {
+  GT_ASSIGN_OR_RETURN(DirectorateKey key, ScopedDirectorate(caller, "name", request.name()));
+  return repository_.GetDirectorate(key);
+}
+
+absl::StatusOr<v1::ListDirectoratesResponse> PlanManager::ListDirectorates(
+    const Caller& caller, const v1::ListDirectoratesRequest& request) {
+  v1::ListDirectoratesResponse response;
+  GT_ASSIGN_OR_RETURN(std::string next,
+                      OrganisationPage(
+                          repository_, caller, "directorates", request,
+                          [&](const std::string& org, const std::string& after, int limit) {
+                            return repository_.ListDirectorates(org, after, limit);
+                          },
+                          *response.mutable_directorates()));
+  response.set_next_page_token(next);
+  return response;
+}
+
+absl::StatusOr<v1::Directorate> PlanManager::UpdateDirectorate(
+    const Caller& caller, const v1::UpdateDirectorateRequest& request) {
+  GT_ASSIGN_OR_RETURN(DirectorateKey key,
+                      ScopedDirectorate(caller, "directorate.name", request.directorate().name()));
+  return repository_.UpdateDirectorate(key, [&](v1::Directorate& current) {
+    GT_RETURN_IF_ERROR(CheckEtag("directorate.etag", request.directorate().etag(), current.etag(),
+                                 current.name()));
+    GT_RETURN_IF_ERROR(ApplyDirectorateMask(request.update_mask(), request.directorate(), current));
+    return ValidateDirectorate("directorate", current);
+  });
+}
+
+absl::Status PlanManager::DeleteDirectorate(const Caller& caller,
+                                            const v1::DeleteDirectorateRequest& request) {
+  GT_ASSIGN_OR_RETURN(DirectorateKey key, ScopedDirectorate(caller, "name", request.name()));
+  return repository_.DeleteDirectorate(key, [&](const v1::Directorate& current) {
+    return CheckEtag("etag", request.etag(), current.etag(), current.name());
+  });
 }
 
 }  // namespace gt::plan

@@ -59,7 +59,20 @@ class PlanManager {
   absl::StatusOr<goldenthread::v1::PlanTree> ImportPlan(
       const Caller& caller, const goldenthread::v1::ImportPlanRequest& request);
 
+  absl::StatusOr<goldenthread::v1::Directorate> CreateDirectorate(
+      const Caller& caller, const goldenthread::v1::CreateDirectorateRequest& request);
+  absl::StatusOr<goldenthread::v1::Directorate> GetDirectorate(
+      const Caller& caller, const goldenthread::v1::GetDirectorateRequest& request);
+  absl::StatusOr<goldenthread::v1::ListDirectoratesResponse> ListDirectorates(
+      const Caller& caller, const goldenthread::v1::ListDirectoratesRequest& request);
+  absl::StatusOr<goldenthread::v1::Directorate> UpdateDirectorate(
+      const Caller& caller, const goldenthread::v1::UpdateDirectorateRequest& request);
+  absl::Status DeleteDirectorate(const Caller& caller,
+                                 const goldenthread::v1::DeleteDirectorateRequest& request);
+
  private:
+  absl::StatusOr<DirectorateKey> ScopedDirectorate(const Caller& caller, absl::string_view field,
+                                                   absl::string_view name);
   absl::StatusOr<PlanKey> ScopedPlan(const Caller& caller, absl::string_view field,
                                      absl::string_view name);
   PlanRepository& repository_;

@@ -41,6 +41,10 @@ std::string OrganisationName(absl::string_view organisation) {
   return absl::StrCat("organisations/", organisation);
 }
 
+std::string DirectorateName(const DirectorateKey& key) {
+  return absl::StrCat("organisations/", key.organisation, "/directorates/", key.id);
+}
+
 std::string PlanName(const PlanKey& key) {
   return absl::StrCat("organisations/", key.organisation, "/plans/", key.plan);
 }
@@ -66,6 +70,15 @@ absl::StatusOr<PlanKey> ParsePlanName(absl::string_view field, absl::string_view
     return vars.status();
   }
   return PlanKey{(*vars)[0], (*vars)[1]};
+}
+
+absl::StatusOr<DirectorateKey> ParseDirectorateName(absl::string_view field,
+                                                    absl::string_view name) {
+  auto vars = MatchName(field, name, "organisations/{organisation}/directorates/{directorate}");
+  if (!vars.ok()) {
+    return vars.status();
+  }
+  return DirectorateKey{(*vars)[0], (*vars)[1]};
 }
 
 absl::StatusOr<ItemKey> ParseItemName(absl::string_view field, absl::string_view name,

@@ -54,12 +54,21 @@ struct ItemRow {
   int64_t version = 0;
 };
 
+// organisations/{organisation}/directorates/{directorate}
+struct DirectorateKey {
+  std::string organisation;
+  std::string id;
+};
+
 std::string OrganisationName(absl::string_view organisation);
+std::string DirectorateName(const DirectorateKey& key);
 std::string PlanName(const PlanKey& key);
 std::string ItemName(const PlanKey& plan, ItemKind kind, int64_t id);
 
 absl::StatusOr<std::string> ParseOrganisationName(absl::string_view field, absl::string_view name);
 absl::StatusOr<PlanKey> ParsePlanName(absl::string_view field, absl::string_view name);
+absl::StatusOr<DirectorateKey> ParseDirectorateName(absl::string_view field,
+                                                    absl::string_view name);
 // A name of exactly this kind.
 absl::StatusOr<ItemKey> ParseItemName(absl::string_view field, absl::string_view name,
                                       ItemKind kind);

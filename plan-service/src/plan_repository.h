@@ -75,10 +75,32 @@ class PlanRepository {
   // One transaction. When the plan exists: ALREADY_EXISTS unless `replace`;
   // replacing keeps the ids of nodes whose code path is unchanged (so
   // milestones stay attached), updates them, adds new ones and removes the
-  // rest.
+  // rest (unless `keep_missing`: then nothing is removed).
   virtual absl::StatusOr<goldenthread::v1::PlanTree> ImportPlan(
-      const PlanKey& key, const goldenthread::v1::PlanTree& tree, bool replace,
+      const PlanKey& key, const goldenthread::v1::PlanTree& tree, bool replace, bool keep_missing,
       const RequestKey* request) = 0;
+
+  // The directorate table. Every write claims the directorate's spellings
+  // (its code and each alias, by gt::DirectorateMatchKey) for it in the same
+  // transaction: a spelling another directorate of the organisation holds is
+  // ALREADY_EXISTS naming the field ("directorate.aliases[1]: ..."). The
+  // directorate's name, etag and times are filled in on the way out.
+  virtual absl::StatusOr<goldenthread::v1::Directorate> CreateDirectorate(
+      const DirectorateKey& key, const goldenthread::v1::Directorate& directorate,
+      const RequestKey* request) = 0;
+  virtual absl::StatusOr<goldenthread::v1::Directorate> GetDirectorate(
+      const DirectorateKey& key) = 0;
+  // Ordered by id, after `after`.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::Directorate>> ListDirectorates(
+      const std::string& organisation, const std::string& after, int limit) = 0;
+  // Reads under a row lock, lets `mutate` change it (and refuse), writes it
+  // back with version + 1.
+  virtual absl::StatusOr<goldenthread::v1::Directorate> UpdateDirectorate(
+      const DirectorateKey& key,
+      const std::function<absl::Status(goldenthread::v1::Directorate&)>& mutate) = 0;
+  virtual absl::Status DeleteDirectorate(
+      const DirectorateKey& key,
+      const std::function<absl::Status(const goldenthread::v1::Directorate&)>& check) = 0;
 };
 
 }  // namespace gt::plan

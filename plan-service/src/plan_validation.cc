@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gt/dates.h"
+#include "gt/directorates.h"
 #include "gt/status.h"
 #include "gt/validation.h"
 
@@ -26,12 +27,55 @@ constexpr size_t kMaxLead = 500;
 constexpr size_t kMaxDirectorate = 100;
 constexpr size_t kMaxComment = 100000;
 constexpr size_t kMaxDescription = 20000;
+constexpr size_t kMaxDirectorateCode = 32;
+constexpr size_t kMaxAlias = 100;
+constexpr int kMaxAliases = 50;
+
+// '/' joins the parts of a joint lead, so no one spelling may hold it.
+absl::Status NoSlash(absl::string_view field, absl::string_view value) {
+  if (value.find('/') != absl::string_view::npos) {
+    return InvalidField(field, absl::StrCat("must not contain '/' (it joins the directorates of a "
+                                            "joint lead, which are normalised one by one), got '",
+                                            value, "'"));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
 absl::Status ValidateOrganisation(absl::string_view field,
                                   const goldenthread::v1::Organisation& organisation) {
   return RequiredText(field, "display_name", organisation.display_name(), kMaxPlanTitle);
+}
+
+absl::Status ValidateDirectorate(absl::string_view field,
+                                 const goldenthread::v1::Directorate& directorate) {
+  GT_RETURN_IF_ERROR(RequiredText(field, "code", directorate.code(), kMaxDirectorateCode));
+  GT_RETURN_IF_ERROR(KeyText(field, "code", directorate.code()));
+  GT_RETURN_IF_ERROR(NoSlash(FieldPath(field, "code"), directorate.code()));
+  GT_RETURN_IF_ERROR(
+      RequiredText(field, "display_name", directorate.display_name(), kMaxPlanTitle));
+  if (directorate.aliases_size() > kMaxAliases) {
+    return InvalidField(FieldPath(field, "aliases"),
+                        absl::StrCat("must hold at most ", kMaxAliases, " spellings, got ",
+                                     directorate.aliases_size()));
+  }
+  // Spelling match key -> where it was first given.
+  std::map<std::string, std::string> seen = {{DirectorateMatchKey(directorate.code()), "code"}};
+  for (int i = 0; i < directorate.aliases_size(); ++i) {
+    const std::string& alias = directorate.aliases(i);
+    const std::string name = absl::StrCat("aliases[", i, "]");
+    GT_RETURN_IF_ERROR(RequiredText(field, name, alias, kMaxAlias));
+    GT_RETURN_IF_ERROR(KeyText(field, name, alias));
+    GT_RETURN_IF_ERROR(NoSlash(FieldPath(field, name), alias));
+    auto [it, added] = seen.emplace(DirectorateMatchKey(alias), name);
+    if (!added) {
+      return InvalidField(FieldPath(field, name),
+                          absl::StrCat("'", alias, "' is the same spelling as ", it->second,
+                                       " when case and spaces around '&' are ignored"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidatePlan(absl::string_view field, const Plan& plan) {
@@ -214,6 +258,18 @@ absl::Status ApplyPlanMask(const google::protobuf::FieldMask& mask, const Plan& 
       GT_FIELD(Plan, "source", to.set_source(from.source())),
   };
   return ApplyMask(mask, kFields, "Plan", update, current);
+}
+
+absl::Status ApplyDirectorateMask(const google::protobuf::FieldMask& mask,
+                                  const goldenthread::v1::Directorate& update,
+                                  goldenthread::v1::Directorate& current) {
+  using goldenthread::v1::Directorate;
+  static const std::vector<std::pair<std::string, Setter<Directorate>>> kFields = {
+      GT_FIELD(Directorate, "code", to.set_code(from.code())),
+      GT_FIELD(Directorate, "display_name", to.set_display_name(from.display_name())),
+      GT_FIELD(Directorate, "aliases", *to.mutable_aliases() = from.aliases()),
+  };
+  return ApplyMask(mask, kFields, "Directorate", update, current);
 }
 
 absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRow& update,

@@ -17,6 +17,10 @@ absl::Status ValidatePlan(absl::string_view field, const goldenthread::v1::Plan&
 absl::Status ValidateItem(absl::string_view field, const ItemRow& row);
 absl::Status ValidateOrganisation(absl::string_view field,
                                   const goldenthread::v1::Organisation& organisation);
+// Code, display name and aliases; aliases distinct from each other and from
+// the code as gt::DirectorateMatchKey compares them.
+absl::Status ValidateDirectorate(absl::string_view field,
+                                 const goldenthread::v1::Directorate& directorate);
 // The whole tree, including codes unique under each parent.
 absl::Status ValidateTree(absl::string_view field, const goldenthread::v1::PlanTree& tree);
 
@@ -24,6 +28,9 @@ absl::Status ValidateTree(absl::string_view field, const goldenthread::v1::PlanT
 // or "*" means every updatable field.
 absl::Status ApplyPlanMask(const google::protobuf::FieldMask& mask,
                            const goldenthread::v1::Plan& update, goldenthread::v1::Plan& current);
+absl::Status ApplyDirectorateMask(const google::protobuf::FieldMask& mask,
+                                  const goldenthread::v1::Directorate& update,
+                                  goldenthread::v1::Directorate& current);
 absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRow& update,
                            ItemRow& current);
 

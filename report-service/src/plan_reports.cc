@@ -116,8 +116,11 @@ v1::DeadlineRevisionReport BuildDeadlineRevisions(const PlanView& view, v1::Repo
       *r->mutable_effective_at() = u->effective_at();
       *r->mutable_recorded_at() = u->recorded_at();
     }
-    v1::DirectorateRevisions& group = by_directorate[m->directorate()];
-    group.set_directorate(m->directorate());
+    // Grouped by the organisation's directorate table ("CS&F" with "CSF").
+    const std::string directorate =
+        NormaliseDirectorate(m->directorate(), view.data().directorates);
+    v1::DirectorateRevisions& group = by_directorate[directorate];
+    group.set_directorate(directorate);
     group.set_milestone_count(group.milestone_count() + 1);
     group.set_revision_count(group.revision_count() + revised.revision_count());
     group.set_total_days_slipped(group.total_days_slipped() + revised.days_slipped());

@@ -31,8 +31,10 @@ struct GroupKey {
   std::string label;
 };
 
-GroupKey KeyFor(v1::Grouping group_by, const v1::Priority& p, const v1::Outcome& o,
-                const v1::Activity& a, const v1::Milestone* m) {
+// Directorates group by the organisation's table: "CS&F" with "CSF", a joint
+// lead "PLACE/HAC" with "HAC/PLACE"; items keep the code as written.
+GroupKey KeyFor(v1::Grouping group_by, const DirectorateTable& directorates, const v1::Priority& p,
+                const v1::Outcome& o, const v1::Activity& a, const v1::Milestone* m) {
   auto person_or_code = [](const std::string& value) {
     return value.empty() ? GroupKey{"", kNotAssigned} : GroupKey{value, value};
   };
@@ -40,7 +42,8 @@ GroupKey KeyFor(v1::Grouping group_by, const v1::Priority& p, const v1::Outcome&
     case v1::BY_OUTCOME:
       return {o.name(), Label(o.code(), o.title())};
     case v1::BY_DIRECTORATE:
-      return person_or_code(m != nullptr ? m->directorate() : a.directorate());
+      return person_or_code(
+          NormaliseDirectorate(m != nullptr ? m->directorate() : a.directorate(), directorates));
     case v1::BY_LEAD_OFFICER:
       return person_or_code(m != nullptr ? m->lead_officer() : a.lead_officer());
     case v1::BY_LEAD_MEMBER:
@@ -141,11 +144,12 @@ v1::ProgressReport BuildProgress(const PlanView& view, v1::ReportHeader header,
     for (const v1::Outcome& o : p.outcomes()) {
       for (const v1::Activity& a : o.activities()) {
         if (subject == v1::ACTIVITIES) {
-          add(KeyFor(group_by, p, o, a, nullptr), ActivityItem(a, view.StateOf(a)));
+          add(KeyFor(group_by, view.data().directorates, p, o, a, nullptr),
+              ActivityItem(a, view.StateOf(a)));
           continue;
         }
         for (const v1::Milestone* m : view.MilestonesOf(a.name())) {
-          add(KeyFor(group_by, p, o, a, m), MilestoneItem(a, *m));
+          add(KeyFor(group_by, view.data().directorates, p, o, a, m), MilestoneItem(a, *m));
         }
       }
     }

@@ -20,6 +20,8 @@ constexpr int kFirstMilestonePage = 2000;
 constexpr int kSmallestPage = 50;
 // ListMilestoneUpdates clamps larger pages to this.
 constexpr int kHistoryPage = 1000;
+// ListDirectorates clamps larger pages to this.
+constexpr int kMaxDirectoratePage = 1000;
 
 absl::Status FromBackend(const grpc::Status& status, absl::string_view service) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
@@ -129,6 +131,26 @@ absl::StatusOr<std::vector<v1::MilestoneUpdate>> GrpcReportBackend::DeadlineRevi
       [&](v1::ListMilestoneUpdatesResponse& page) {
         for (auto& u : *page.mutable_updates()) {
           out.push_back(std::move(u));
+        }
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Directorate>> GrpcReportBackend::Directorates(
+    const CallDecorator& decorate, const std::string& organisation) {
+  std::vector<v1::Directorate> out;
+  GT_RETURN_IF_ERROR(AllPages<v1::ListDirectoratesResponse>(
+      kMaxDirectoratePage, "plan-service",
+      [&](int size, const std::string& token, v1::ListDirectoratesResponse& page) {
+        v1::ListDirectoratesRequest request;
+        request.set_parent(absl::StrCat("organisations/", organisation));
+        request.set_page_size(size);
+        request.set_page_token(token);
+        return plans_.ListDirectorates(Context(decorate).get(), request, &page);
+      },
+      [&](v1::ListDirectoratesResponse& page) {
+        for (auto& d : *page.mutable_directorates()) {
+          out.push_back(std::move(d));
         }
       }));
   return out;

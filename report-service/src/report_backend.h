@@ -42,6 +42,10 @@ class ReportBackend {
   // first.
   virtual absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> DeadlineRevisions(
       const CallDecorator& decorate, const std::string& plan) = 0;
+  // The organisation's directorate table (every page of ListDirectorates),
+  // by which reports group directorates.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
+      const CallDecorator& decorate, const std::string& organisation) = 0;
 };
 
 class GrpcReportBackend : public ReportBackend {
@@ -59,6 +63,8 @@ class GrpcReportBackend : public ReportBackend {
       std::optional<absl::Time> published_at) override;
   absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> DeadlineRevisions(
       const CallDecorator& decorate, const std::string& plan) override;
+  absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
+      const CallDecorator& decorate, const std::string& organisation) override;
 
  private:
   goldenthread::v1::PlanService::StubInterface& plans_;

@@ -70,13 +70,17 @@ absl::StatusOr<std::vector<v1::Milestone>> ReportManager::Milestones(const CallD
 }
 
 absl::StatusOr<PlanData> ReportManager::Fetch(const CallDecorator& decorate,
-                                              const ReportScope& scope) {
+                                              const ReportScope& scope, bool directorates) {
   PlanData data;
   // The tree first: a missing plan is NOT_FOUND from plan-service before
   // anything else is asked.
   GT_ASSIGN_OR_RETURN(data.tree, backend_.PlanTree(decorate, scope.plan));
   data.organisation_display_name = backend_.OrganisationDisplayName(decorate, scope.organisation);
   GT_ASSIGN_OR_RETURN(data.milestones, Milestones(decorate, scope));
+  if (directorates) {
+    GT_ASSIGN_OR_RETURN(auto table, backend_.Directorates(decorate, scope.organisation));
+    data.directorates = DirectorateTable(table);
+  }
   return data;
 }
 
@@ -93,7 +97,8 @@ absl::StatusOr<v1::ProgressReport> ReportManager::GetProgressReport(
   GT_ASSIGN_OR_RETURN(ReportScope scope, Scope(caller, "report.", request.report()));
   GT_RETURN_IF_ERROR(KnownEnum("", "group_by", request.group_by(), v1::Grouping_descriptor()));
   GT_RETURN_IF_ERROR(KnownEnum("", "subject", request.subject(), v1::ReportSubject_descriptor()));
-  GT_ASSIGN_OR_RETURN(PlanData data, Fetch(decorate, scope));
+  GT_ASSIGN_OR_RETURN(PlanData data,
+                      Fetch(decorate, scope, request.group_by() == v1::BY_DIRECTORATE));
   PlanView view(data, scope);
   return BuildProgress(view, MakeHeader(data, scope, "Progress report", now_()), request.group_by(),
                        request.subject());
@@ -102,7 +107,7 @@ absl::StatusOr<v1::ProgressReport> ReportManager::GetProgressReport(
 absl::StatusOr<v1::DeadlineRevisionReport> ReportManager::GetDeadlineRevisionReport(
     const Caller& caller, const CallDecorator& decorate, const v1::ReportRequest& request) {
   GT_ASSIGN_OR_RETURN(ReportScope scope, Scope(caller, "", request));
-  GT_ASSIGN_OR_RETURN(PlanData data, Fetch(decorate, scope));
+  GT_ASSIGN_OR_RETURN(PlanData data, Fetch(decorate, scope, /*directorates=*/true));
   GT_ASSIGN_OR_RETURN(auto history, backend_.DeadlineRevisions(decorate, scope.plan));
   PlanView view(data, scope);
   return BuildDeadlineRevisions(view, MakeHeader(data, scope, "Deadline revisions", now_()),

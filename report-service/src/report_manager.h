@@ -41,8 +41,10 @@ class ReportManager {
  private:
   absl::StatusOr<ReportScope> Scope(const Caller& caller, absl::string_view prefix,
                                     const v1::ReportRequest& request);
-  // One GetPlanTree, one GetOrganisation, GetMilestonesAsOf pages.
-  absl::StatusOr<PlanData> Fetch(const CallDecorator& decorate, const ReportScope& scope);
+  // One GetPlanTree, one GetOrganisation, GetMilestonesAsOf pages; with
+  // `directorates`, the organisation's directorate table too.
+  absl::StatusOr<PlanData> Fetch(const CallDecorator& decorate, const ReportScope& scope,
+                                 bool directorates = false);
   absl::StatusOr<std::vector<v1::Milestone>> Milestones(const CallDecorator& decorate,
                                                         const ReportScope& scope);
 

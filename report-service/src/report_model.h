@@ -11,6 +11,7 @@
 #include "goldenthread/v1/milestone.pb.h"
 #include "goldenthread/v1/plan.pb.h"
 #include "goldenthread/v1/report.pb.h"
+#include "gt/directorates.h"
 
 namespace gt::report {
 
@@ -33,6 +34,9 @@ struct PlanData {
   std::string organisation_display_name;
   // Every milestone's state at the close of as_of, in document order.
   std::vector<v1::Milestone> milestones;
+  // The organisation's directorate table, fetched only for reports that
+  // group by directorate (empty otherwise: codes group as written).
+  DirectorateTable directorates;
 };
 
 // How an activity stands at as_of.

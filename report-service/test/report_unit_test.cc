@@ -47,10 +47,16 @@ class FakeBackend : public ReportBackend {
     ++calls;
     return history;
   }
+  absl::StatusOr<std::vector<v1::Directorate>> Directorates(const CallDecorator&,
+                                                            const std::string&) override {
+    ++calls;
+    return directorates;
+  }
 
   v1::PlanTree tree;
   std::vector<v1::Milestone> milestones;
   std::vector<v1::MilestoneUpdate> history;
+  std::vector<v1::Directorate> directorates;
   int calls = 0;
   std::vector<absl::CivilDay> asked_as_of;
   std::vector<std::optional<absl::Time>> asked_published;

@@ -32,11 +32,18 @@ enum Exit {
 
 struct Args {
   std::vector<std::string> positional;
+  // The last value of each flag.
   std::map<std::string, std::string> flags;
+  // Every value of each flag, in order ("--alias A --alias B").
+  std::map<std::string, std::vector<std::string>> all_values;
   bool Has(const std::string& f) const { return flags.count(f) > 0; }
   std::string Get(const std::string& f, const std::string& fallback = "") const {
     auto it = flags.find(f);
     return it == flags.end() ? fallback : it->second;
+  }
+  std::vector<std::string> GetAll(const std::string& f) const {
+    auto it = all_values.find(f);
+    return it == all_values.end() ? std::vector<std::string>{} : it->second;
   }
 };
 
@@ -140,6 +147,9 @@ int Import(const Args& args);
 std::map<std::string, std::string> LatestRevisionReasons(const Client& client,
                                                          const std::string& plan);
 int Export(const Args& args);
+// directorates.cc
+// The organisation's directorate table, every page.
+std::vector<goldenthread::v1::Directorate> AllDirectorates(const Client& client);
 // updates.cc
 int UpdatesApply(const Args& args);
 // tokens.cc
@@ -148,6 +158,10 @@ int TokensList(const Args& args);
 int TokensRevoke(const Args& args);
 // report.cc
 int ReportRender(const Args& args);
+// directorates.cc
+int DirectoratesList(const Args& args);
+int DirectoratesSet(const Args& args);
+int DirectoratesDelete(const Args& args);
 
 }  // namespace gt::gtctl
 

@@ -1,7 +1,8 @@
 // gtctl: the command-line client of the Golden Thread gateway. See
 // ../README.md for commands, exit codes and the interchange format.
 // This file only dispatches: the command table, flag parsing and help. The
-// commands live in plans.cc, import_export.cc, tokens.cc and report.cc; the
+// commands live in plans.cc, import_export.cc, tokens.cc, report.cc and
+// directorates.cc; the
 // shared pieces in cli.h.
 #include <algorithm>
 #include <iostream>
@@ -136,6 +137,32 @@ std::vector<Command> Commands() {
        2,
        2,
        ReportRender},
+      {"directorates list",
+       "gtctl directorates list",
+       "The organisation's directorate table: each canonical code, its name and the\n"
+       "other spellings (aliases) that mean it.",
+       {},
+       0,
+       0,
+       DirectoratesList},
+      {"directorates set",
+       "gtctl directorates set CODE [--name N] [--alias A [--alias B ...]] [--id ID]",
+       "Creates the directorate CODE (--name required; its id is --id, else made from\n"
+       "the code: \"D&R\" -> d-r) or updates the one whose code matches CODE (case\n"
+       "and spaces around '&' ignored): CODE becomes its canonical spelling, --name its\n"
+       "name, and --alias values, when given, replace its aliases. Importers and\n"
+       "reports then read every alias as CODE; a joint lead \"A/B\" part by part.",
+       {"name", "alias", "id"},
+       1,
+       1,
+       DirectoratesSet},
+      {"directorates delete",
+       "gtctl directorates delete CODE",
+       "Deletes the directorate whose code matches CODE, and its aliases.",
+       {},
+       1,
+       1,
+       DirectoratesDelete},
       {"tokens revoke",
        "gtctl tokens revoke TOKEN",
        "Revokes a token (its id or full name).",
@@ -165,16 +192,20 @@ int Main(int argc, char** argv) {
     if (absl::StartsWith(a, "--") && a.size() > 2) {
       std::string name = a.substr(2);
       size_t eq = name.find('=');
+      std::string value;
       if (eq != std::string::npos) {
-        args.flags[name.substr(0, eq)] = name.substr(eq + 1);
+        value = name.substr(eq + 1);
+        name.resize(eq);
       } else if (kBoolFlags.count(name)) {
-        args.flags[name] = "true";
+        value = "true";
       } else if (i + 1 < argc) {
-        args.flags[name] = argv[++i];
+        value = argv[++i];
       } else {
         std::cerr << "error: --" << name << " needs a value\n";
         return kUsage;
       }
+      args.flags[name] = value;
+      args.all_values[name].push_back(std::move(value));
     } else {
       words.push_back(a);
     }
