@@ -28,10 +28,10 @@ struct ImportedMilestone {
   // current_deadline (differs when revised), status, percent_complete and
   // latest_comment are set; `activity` and output-only fields are not.
   goldenthread::v1::Milestone milestone;
-  // The baseline or current deadline is not a date the document states for
-  // this milestone: taken from the title's month, chosen among several dates,
-  // or an impossible date moved to its month's end. A warning says which.
-  bool deadline_assumed = false;
+  // milestone.deadline_assumed: the baseline or current deadline is not a
+  // date the document states for this milestone (taken from the title's
+  // month, chosen among several dates, or an impossible date moved to its
+  // month's end). A warning says which.
 };
 
 struct UnplacedLine {

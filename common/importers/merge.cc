@@ -242,16 +242,14 @@ absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
   struct Moved {
     Codes codes;
     goldenthread::v1::Milestone milestone;
-    bool deadline_assumed;
   };
   std::vector<Moved> milestones;
   milestones.reserve(base.milestones.size() + more.milestones.size());
   for (ImportedMilestone& m : base.milestones) {
-    milestones.push_back(
-        {CodesOf(base.tree, m.activity_path), std::move(m.milestone), m.deadline_assumed});
+    milestones.push_back({CodesOf(base.tree, m.activity_path), std::move(m.milestone)});
   }
   for (const ImportedMilestone& m : more.milestones) {
-    milestones.push_back({CodesOf(more.tree, m.activity_path), m.milestone, m.deadline_assumed});
+    milestones.push_back({CodesOf(more.tree, m.activity_path), m.milestone});
   }
 
   merger.MergePriorities(more.tree.priorities());
@@ -277,8 +275,7 @@ absl::Status MergeInto(ImportedPlan& base, const ImportedPlan& more) {
           absl::StrCat("milestone ", Quote(m.milestone.title()), " has no activity; dropped"));
       continue;
     }
-    base.milestones.push_back(
-        ImportedMilestone{it->second, std::move(m.milestone), m.deadline_assumed});
+    base.milestones.push_back(ImportedMilestone{it->second, std::move(m.milestone)});
   }
   std::stable_sort(base.milestones.begin(), base.milestones.end(),
                    [](const ImportedMilestone& x, const ImportedMilestone& y) {

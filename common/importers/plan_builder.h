@@ -51,7 +51,9 @@ class PlanBuilder {
   // Appends a milestone of activity (p, o, a); returns its index.
   int AddMilestone(int p, int o, int a, goldenthread::v1::Milestone milestone);
   goldenthread::v1::Milestone& milestone(int index);
-  void MarkDeadlineAssumed(int index) { result_.milestones[index].deadline_assumed = true; }
+  void MarkDeadlineAssumed(int index) {
+    result_.milestones[index].milestone.set_deadline_assumed(true);
+  }
   int milestone_count() const { return static_cast<int>(result_.milestones.size()); }
   // Milestones already under activity (p, o, a).
   int MilestonesUnder(int p, int o, int a) const;

@@ -287,15 +287,30 @@ absl::StatusOr<v1::ReconcileMilestonesResponse> MilestoneManager::ReconcileMiles
       set(row.ordinal, n.row.ordinal);
       set(row.lead_officer, n.row.lead_officer);
       set(row.directorate, n.row.directorate);
+      // A file marks an assumed deadline; it clears the mark only by
+      // stating a new deadline (a file without the column keeps it).
+      const bool moves_deadline =
+          !m.current_deadline().empty() && m.current_deadline() != row.current_deadline;
+      if (n.row.deadline_assumed || moves_deadline) {
+        set(row.deadline_assumed, n.row.deadline_assumed);
+      }
       set(row.activity_id, n.row.activity_id);
-      row.outcome_id = n.row.outcome_id;
-      row.priority_id = n.row.priority_id;
-      row.priority_position = n.row.priority_position;
-      row.outcome_position = n.row.outcome_position;
-      row.activity_position = n.row.activity_position;
       if (edit) {
-        changes.edited.insert(row.id);
         ++edited;
+      }
+      // Its place follows the (possibly reordered) tree: stored, not counted.
+      bool moved = false;
+      auto place = [&moved](auto& field, const auto& value) {
+        moved = moved || field != value;
+        field = value;
+      };
+      place(row.outcome_id, n.row.outcome_id);
+      place(row.priority_id, n.row.priority_id);
+      place(row.priority_position, n.row.priority_position);
+      place(row.outcome_position, n.row.outcome_position);
+      place(row.activity_position, n.row.activity_position);
+      if (edit || moved) {
+        changes.edited.insert(row.id);
       }
       const size_t before = changes.history.size();
       auto append = [&](UpdateRow u) {

@@ -95,6 +95,7 @@ absl::StatusOr<NewMilestone> MilestoneManager::NewMilestoneOf(
   n.row.title = m.title();
   n.row.lead_officer = m.lead_officer();
   n.row.directorate = m.directorate();
+  n.row.deadline_assumed = m.deadline_assumed();
   n.row.baseline_deadline =
       m.baseline_deadline().empty() ? m.current_deadline() : m.baseline_deadline();
   UpdateRow created;
@@ -311,11 +312,12 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
   std::vector<std::string> paths(request.update_mask().paths().begin(),
                                  request.update_mask().paths().end());
   if (paths.empty() || (paths.size() == 1 && paths[0] == "*")) {
-    paths = {"title", "ordinal", "lead_officer", "directorate"};
+    paths = {"title", "ordinal", "lead_officer", "directorate", "deadline_assumed"};
   }
   for (size_t i = 0; i < paths.size(); ++i) {
     const std::string& p = paths[i];
-    if (p != "title" && p != "ordinal" && p != "lead_officer" && p != "directorate") {
+    if (p != "title" && p != "ordinal" && p != "lead_officer" && p != "directorate" &&
+        p != "deadline_assumed") {
       std::string hint = p == "status" || p == "percent_complete" || p == "latest_comment"
                              ? " (progress changes only through UpdateMilestoneProgress)"
                          : p == "current_deadline" || p == "baseline_deadline"
@@ -324,7 +326,8 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
       return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
                           absl::StrCat("'", p,
                                        "' is not an updatable field of Milestone; use "
-                                       "title, ordinal, lead_officer, directorate",
+                                       "title, ordinal, lead_officer, directorate, "
+                                       "deadline_assumed",
                                        hint));
     }
   }
@@ -337,6 +340,8 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
         current.ordinal = update.ordinal();
       } else if (p == "lead_officer") {
         current.lead_officer = update.lead_officer();
+      } else if (p == "deadline_assumed") {
+        current.deadline_assumed = update.deadline_assumed();
       } else {
         current.directorate = update.directorate();
       }

@@ -116,6 +116,7 @@ v1::Milestone ToProto(const PlanRef& plan, const MilestoneRow& row, absl::CivilD
   m.set_title(row.title);
   m.set_lead_officer(row.lead_officer);
   m.set_directorate(row.directorate);
+  m.set_deadline_assumed(row.deadline_assumed);
   m.set_baseline_deadline(row.baseline_deadline);
   m.set_current_deadline(row.current_deadline);
   m.set_status(static_cast<v1::MilestoneStatus>(row.status));

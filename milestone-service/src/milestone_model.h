@@ -40,6 +40,7 @@ struct MilestoneRow {
   std::string title;
   std::string lead_officer;
   std::string directorate;
+  bool deadline_assumed = false;  // inferred by an importer (descriptive)
   std::string baseline_deadline;  // YYYY-MM-DD or empty
   std::string current_deadline;
   int32_t status = goldenthread::v1::NOT_STARTED;

@@ -76,6 +76,7 @@ MilestoneRow ReadMilestone(sql::ResultSet& rs) {
   row.version = rs.getInt64(i++);
   row.create_time = ParseDbTime(rs.getString(i++));
   row.update_time = ParseDbTime(rs.getString(i++));
+  row.deadline_assumed = rs.getInt(i++) != 0;
   return row;
 }
 
@@ -199,8 +200,8 @@ void InsertMilestone(Session& c, const PlanRef& plan, NewMilestone& m, absl::Tim
       "priority_position, outcome_position, activity_position, ordinal, title, lead_officer, "
       "directorate, baseline_deadline, current_deadline, status, percent_complete, "
       "latest_comment, completed_date, revision_count, progress_effective_at, "
-      "deadline_effective_at, version, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, NULL, 1, 0, '', NULL, 0, ?, ?, 1, ?, ?)"));
+      "deadline_effective_at, version, create_time, update_time, deadline_assumed) VALUES (?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, 0, '', NULL, 0, ?, ?, 1, ?, ?, ?)"));
   MilestoneRow& row = m.row;
   int i = 1;
   ins->setString(i++, plan.organisation);
@@ -220,6 +221,7 @@ void InsertMilestone(Session& c, const PlanRef& plan, NewMilestone& m, absl::Tim
   ins->setString(i++, FormatDbTime(Never()));
   ins->setString(i++, FormatDbTime(now));
   ins->setString(i++, FormatDbTime(now));
+  ins->setInt(i++, row.deadline_assumed ? 1 : 0);
   ins->executeUpdate();
   row.id = LastInsertId(c);
   row.create_time = now;
@@ -240,7 +242,8 @@ void StoreDescription(Session& c, const PlanRef& plan, const MilestoneRow& row) 
   Stmt st(
       c.Prepare("UPDATE milestones SET title = ?, ordinal = ?, lead_officer = ?, directorate = ?, "
                 "activity_id = ?, outcome_id = ?, priority_id = ?, priority_position = ?, "
-                "outcome_position = ?, activity_position = ?, version = ?, update_time = ? "
+                "outcome_position = ?, activity_position = ?, deadline_assumed = ?, version = ?, "
+                "update_time = ? "
                 "WHERE org_id = ? AND plan_id = ? AND milestone_id = ?"));
   int i = 1;
   st->setString(i++, row.title);
@@ -253,6 +256,7 @@ void StoreDescription(Session& c, const PlanRef& plan, const MilestoneRow& row) 
   st->setInt(i++, row.priority_position);
   st->setInt(i++, row.outcome_position);
   st->setInt(i++, row.activity_position);
+  st->setInt(i++, row.deadline_assumed ? 1 : 0);
   st->setInt64(i++, row.version);
   st->setString(i++, FormatDbTime(row.update_time));
   BindKey(*st, i, plan, row.id);
@@ -356,7 +360,7 @@ std::map<RowKey, MilestoneRow> LockMilestones(Session& c,
   Rows rs(st->executeQuery());
   while (rs->next()) {
     MilestoneRow row = ReadMilestone(*rs);
-    rows.emplace(RowKey(rs->getString(24), rs->getString(25), row.id), std::move(row));
+    rows.emplace(RowKey(rs->getString(25), rs->getString(26), row.id), std::move(row));
   }
   return rows;
 }

@@ -27,7 +27,7 @@ inline constexpr char kMilestoneColumns[] =
     "activity_position, ordinal, title, lead_officer, directorate, baseline_deadline, "
     "current_deadline, status, percent_complete, latest_comment, completed_date, "
     "revision_count, progress_effective_at, deadline_effective_at, version, create_time, "
-    "update_time";
+    "update_time, deadline_assumed";
 
 inline constexpr char kUpdateColumns[] =
     "update_id, milestone_id, kind, status, percent_complete, comment, previous_deadline, "

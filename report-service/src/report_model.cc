@@ -186,6 +186,7 @@ v1::ReportMilestone ToReportMilestone(const v1::Milestone& m) {
   out.set_overdue(m.overdue());
   out.set_overdue_against_baseline(m.overdue_against_baseline());
   out.set_revision_count(m.revision_count());
+  out.set_deadline_assumed(m.deadline_assumed());
   return out;
 }
 

@@ -61,7 +61,7 @@ const ImportWarning* FindWarning(const ImportedPlan& plan, std::string_view kind
 int CountDeadlinesAssumed(const ImportedPlan& plan) {
   int n = 0;
   for (const ImportedMilestone& m : plan.milestones) {
-    n += m.deadline_assumed ? 1 : 0;
+    n += m.milestone.deadline_assumed() ? 1 : 0;
   }
   return n;
 }
@@ -117,7 +117,7 @@ TEST_F(Overdue2007Warnings, EveryGuessIsListed) {
 bool DeadlineAssumed(const ImportedPlan& plan, const goldenthread::v1::Milestone& milestone) {
   for (const ImportedMilestone& m : plan.milestones) {
     if (m.milestone.title() == milestone.title()) {
-      return m.deadline_assumed;
+      return m.milestone.deadline_assumed();
     }
   }
   ADD_FAILURE() << "no milestone " << milestone.title();
@@ -127,7 +127,7 @@ bool DeadlineAssumed(const ImportedPlan& plan, const goldenthread::v1::Milestone
 TEST_F(Overdue2007Warnings, DeadlineAssumedMarksTheMilestone) {
   for (const ImportedMilestone& m : plan_->milestones) {
     if (m.milestone.baseline_deadline() != m.milestone.current_deadline()) {
-      EXPECT_TRUE(m.deadline_assumed) << m.milestone.title();  // baseline from the text
+      EXPECT_TRUE(m.milestone.deadline_assumed()) << m.milestone.title();  // baseline from the text
     }
   }
   auto research = MilestonesOf(*plan_, "05.03.01", "05.03.01d");  // no Deadline (424-426)
@@ -247,7 +247,7 @@ TEST(DateRuleTest, EveryReaderOfDatesReads31AprilAs30April) {
   for (const ImportedMilestone* m : {a, b}) {
     EXPECT_EQ(m->milestone.baseline_deadline(), "2018-04-30");
     EXPECT_EQ(m->milestone.current_deadline(), "2018-04-30");
-    EXPECT_TRUE(m->deadline_assumed);
+    EXPECT_TRUE(m->milestone.deadline_assumed());
   }
   const auto* activity = FindActivity(monitoring->tree, "1.1", "1.1.1");
   ASSERT_NE(activity, nullptr);
@@ -339,7 +339,7 @@ ImportedPlan OneMilestonePlan(std::string source, goldenthread::v1::MilestoneSta
   m.milestone.set_status(status);
   m.milestone.set_current_deadline(deadline);
   m.milestone.set_baseline_deadline(deadline);
-  m.deadline_assumed = deadline_assumed;
+  m.milestone.set_deadline_assumed(deadline_assumed);
   plan.milestones.push_back(std::move(m));
   plan.warnings.push_back({7, "percent-blank", "an empty % Comp cell", "0%", ""});
   return plan;
@@ -372,8 +372,8 @@ TEST(MergeWarningsTest, ContradictionsAreWarnedNotResolvedSilently) {
   EXPECT_EQ(activity->reported_status(), COMPLETED);
   EXPECT_EQ(activity->reported_percent_complete(), 100);
   ASSERT_EQ(base.milestones.size(), 2u);
-  EXPECT_FALSE(base.milestones[0].deadline_assumed);
-  EXPECT_TRUE(base.milestones[1].deadline_assumed);
+  EXPECT_FALSE(base.milestones[0].milestone.deadline_assumed());
+  EXPECT_TRUE(base.milestones[1].milestone.deadline_assumed());
   EXPECT_EQ(base.warnings[0].source, "");
   EXPECT_EQ(base.warnings[1].source, "report B");
 }

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "common/importers/importers.h"
 #include "gt/dates.h"
+#include "gt/directorates.h"
 #include "gt/sql_util.h"
 #include "interchange.h"
 
@@ -129,6 +130,32 @@ int Reconcile(const Args& args, const Client& client, const std::string& plan,
   return kOk;
 }
 
+// The organisation's directorate table (issue 15), applied to what a
+// document writes: "CS&F" becomes the code the table says, joint leads are
+// written one way. Returns how many cells changed.
+int NormaliseDirectorates(const Client& client, importers::ImportedPlan& document) {
+  const DirectorateTable table(AllDirectorates(client));
+  int changed = 0;
+  auto normalise = [&](std::string* directorate) {
+    std::string canonical = NormaliseDirectorate(*directorate, table);
+    if (canonical != *directorate) {
+      *directorate = std::move(canonical);
+      ++changed;
+    }
+  };
+  for (auto& p : *document.tree.mutable_priorities()) {
+    for (auto& o : *p.mutable_outcomes()) {
+      for (auto& a : *o.mutable_activities()) {
+        normalise(a.mutable_directorate());
+      }
+    }
+  }
+  for (auto& m : document.milestones) {
+    normalise(m.milestone.mutable_directorate());
+  }
+  return changed;
+}
+
 bool AllActivitiesNamed(const v1::PlanTree& tree) {
   for (const auto& p : tree.priorities()) {
     for (const auto& o : p.outcomes()) {
@@ -237,6 +264,11 @@ int Import(const Args& args) {
     }
   }
 
+  if (int changed = NormaliseDirectorates(client, document); changed > 0) {
+    std::cerr << changed << " directorate cell(s) written as the organisation's directorate table "
+              << "says (gtctl directorates list)\n";
+  }
+
   // plan-service's validate_only does not look for an existing plan: ask, so
   // that a dry run answers what the import would.
   bool plan_exists = kind == InputKind::kCsv;
@@ -261,15 +293,18 @@ int Import(const Args& args) {
 
   const std::string run_id = RandomId();
   v1::PlanTree created;
+  v1::ImportPlanRequest import;
   if (kind == InputKind::kCsv) {
     // A CSV keeps the plan's tree as it is.
     created = GetTree(client, plan);
   } else {
-    v1::ImportPlanRequest import;
     import.set_parent(client.OrgName());
     import.set_plan_id(plan_id);
     *import.mutable_tree() = document.tree;
     import.set_replace(replace);
+    // A replace removes the nodes the document no longer has only once the
+    // milestones have moved off them (below).
+    import.set_keep_missing(replace && !dry_run);
     import.set_validate_only(dry_run);
     import.set_request_id(absl::StrCat(run_id, "-tree"));
     grpc::Status imported = client.Call(
@@ -348,7 +383,16 @@ int Import(const Args& args) {
   // Replace: one reconciliation on the server, in one transaction (see
   // README "Re-import"): matched milestones keep their ids and history.
   if (replace) {
-    return Reconcile(args, client, plan, document, created, effective, summary);
+    int reconciled = Reconcile(args, client, plan, document, created, effective, summary);
+    if (reconciled != kOk || !import.keep_missing()) {
+      return reconciled;
+    }
+    import.set_keep_missing(false);
+    import.set_request_id(absl::StrCat(run_id, "-prune"));
+    Check(client.Call(
+        [&](grpc::ClientContext* c) { return client.plans->ImportPlan(c, import, &created); },
+        Client::Resend::kWhenUnknown, absl::Minutes(5)));
+    return kOk;
   }
   std::vector<v1::CreateMilestoneRequest> requests;
   for (const auto& m : document.milestones) {

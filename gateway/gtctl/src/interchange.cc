@@ -138,6 +138,7 @@ absl::StatusOr<iv1::PlanDocument> ToDocument(
     out->set_percent_complete(m.percent_complete());
     out->set_comment(m.latest_comment());
     out->set_name(m.name());
+    out->set_deadline_assumed(m.deadline_assumed());
     if (auto reason = revision_reasons.find(m.name()); reason != revision_reasons.end()) {
       out->set_revision_reason(reason->second);
     }
@@ -163,6 +164,7 @@ absl::StatusOr<importers::ImportedPlan> ToImportedPlan(const iv1::PlanDocument& 
     out.activity_path = it->second;
     v1::Milestone& mm = out.milestone;
     mm.set_name(m.name());
+    mm.set_deadline_assumed(m.deadline_assumed());
     mm.set_ordinal(m.ordinal());
     mm.set_title(m.title());
     mm.set_lead_officer(m.lead_officer());
@@ -281,7 +283,8 @@ std::string ToCsv(const iv1::PlanDocument& document) {
         m.status() == v1::MILESTONE_STATUS_UNSPECIFIED ? "" : v1::MilestoneStatus_Name(m.status()),
         absl::StrCat(m.percent_complete()),
         m.comment(),
-        m.revision_reason()};
+        m.revision_reason(),
+        m.deadline_assumed() ? "yes" : ""};
     std::vector<std::string> quoted;
     for (const auto& f : fields) {
       quoted.push_back(CsvCell(f));
@@ -366,7 +369,7 @@ absl::StatusOr<CsvMilestones> ReadMilestonesCsv(absl::string_view csv, const v1:
     return absl::InvalidArgumentError(
         absl::StrCat("line 1: the header must be exactly: ", kCsvHeader));
   }
-  const size_t columns = with_ids ? 12 : 10;
+  const size_t columns = with_ids ? 13 : 10;
   const size_t o = with_ids ? 1 : 0;  // offset of activity_code_path
   iv1::PlanDocument placed;
   *placed.mutable_tree() = StripTree(tree);
@@ -404,6 +407,13 @@ absl::StatusOr<CsvMilestones> ReadMilestonesCsv(absl::string_view csv, const v1:
     if (with_ids) {
       m.set_name(std::string(absl::StripAsciiWhitespace(f[0])));
       m.set_revision_reason(CsvCellText(f[11]));
+      const std::string assumed = absl::AsciiStrToLower(absl::StripAsciiWhitespace(f[12]));
+      if (assumed == "yes" || assumed == "true") {
+        m.set_deadline_assumed(true);
+      } else if (!assumed.empty() && assumed != "no" && assumed != "false") {
+        error(absl::StrCat("deadline_assumed must be yes, no or empty, got \"", f[12], "\""));
+        continue;
+      }
     }
     std::vector<std::string> path = absl::StrSplit(f[o], kPathSeparator);
     if (index.find(f[o]) == index.end() || path.size() != 3) {

@@ -25,7 +25,7 @@ namespace gt::gtctl {
 inline constexpr char kFormat[] = "goldenthread.plan/1";
 inline constexpr char kCsvHeader[] =
     "milestone,activity_code_path,ordinal,title,lead_officer,directorate,baseline_deadline,"
-    "current_deadline,status,percent_complete,comment,revision_reason";
+    "current_deadline,status,percent_complete,comment,revision_reason,deadline_assumed";
 // The header before milestone ids and reasons were exported; still read.
 inline constexpr char kCsvHeaderWithoutIds[] =
     "activity_code_path,ordinal,title,lead_officer,directorate,baseline_deadline,"

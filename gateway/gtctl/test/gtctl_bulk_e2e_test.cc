@@ -1,6 +1,8 @@
 // gtctl end to end, bulk changes (issue 15): a progress round from an
 // edited export (`updates apply`) and a re-import (`import --replace`) keep
 // every milestone's id and history and write exactly what changed, once.
+#include <signal.h>
+
 #include <set>
 
 #include "gtctl_e2e_fixture.h"
@@ -120,12 +122,13 @@ TEST_F(GtctlBulkTest, BadRowsWriteNothingUnlessPartial) {
   std::string text = ReadText(csv);
   std::string broken = Tmp("round-broken.csv");
   std::ofstream(broken, std::ios::binary)
-      << text << "organisations/th/plans/round-bad/milestones/1,x,1,=cmd|' /C calc'!A0,,,,,,0,,\r\n"
+      << text
+      << "organisations/th/plans/round-bad/milestones/1,x,1,=cmd|' /C calc'!A0,,,,,,0,,,\r\n"
       << "a,b,c,d,e,f,g,h,i,j,k\r\n";
   Result formula = Gtctl(absl::StrCat("updates apply ", broken, " --plan round-bad"));
   EXPECT_EQ(formula.code, 4) << formula;
   EXPECT_TRUE(absl::StrContains(formula.err, "spreadsheet formula")) << formula;
-  EXPECT_TRUE(absl::StrContains(formula.err, "expected 12 fields, got 11")) << formula;
+  EXPECT_TRUE(absl::StrContains(formula.err, "expected 13 fields, got 11")) << formula;
   EXPECT_EQ(HistoryRows("round-bad"), rows_before);
   std::string bad_header = Tmp("round-header.csv");
   std::ofstream(bad_header) << "milestone,status\r\nx,y\r\n";
@@ -151,6 +154,15 @@ TEST_F(GtctlBulkTest, AReImportKeepsIdsAndHistoryAndChangesOnlyWhatTheFileChange
   EXPECT_TRUE(absl::StrContains(unchanged.out, " 0 edited, 0 created, 0 removed")) << unchanged;
   EXPECT_EQ(HistoryRows("reimport"), rows_before);
   EXPECT_EQ(Names("reimport"), ids);
+
+  // The source document itself, again: the tree is written in three steps
+  // (keep, reconcile, prune) and nothing changes.
+  Result document_again = Gtctl(absl::StrCat("import ", Seed("003"), " --plan reimport --replace"));
+  ASSERT_EQ(document_again.code, 0) << document_again;
+  EXPECT_TRUE(absl::StrContains(document_again.out, " 0 edited, 0 created, 0 removed"))
+      << document_again;
+  EXPECT_EQ(Names("reimport"), ids);
+  EXPECT_EQ(HistoryRows("reimport"), rows_before);
 
   // 5 titles edited, 3 added, 2 removed.
   for (int i = 0; i < 5; ++i) {
@@ -185,6 +197,35 @@ TEST_F(GtctlBulkTest, AReImportKeepsIdsAndHistoryAndChangesOnlyWhatTheFileChange
                 "milestone_id = ",
                 removed_a.substr(removed_a.rfind('/') + 1)))),
             1);
+  // A document whose tree lost an activity: the activity's milestones are
+  // removed (history kept) before the activity is.
+  auto shrunk = Export("reimport");
+  auto* activities =
+      shrunk.mutable_tree()->mutable_priorities(0)->mutable_outcomes(0)->mutable_activities();
+  ASSERT_GE(activities->size(), 2);
+  const std::string gone_code = activities->Get(activities->size() - 1).code();
+  activities->RemoveLast();
+  int gone = 0;
+  for (int i = shrunk.milestones_size() - 1; i >= 0; --i) {
+    if (shrunk.milestones(i).activity_code() == gone_code &&
+        shrunk.milestones(i).outcome_code() == shrunk.tree().priorities(0).outcomes(0).code() &&
+        shrunk.milestones(i).priority_code() == shrunk.tree().priorities(0).code()) {
+      shrunk.mutable_milestones()->DeleteSubrange(i, 1);
+      ++gone;
+    }
+  }
+  std::string shrunk_json = Tmp("reimport-shrunk.json");
+  std::ofstream(shrunk_json) << ToJson(shrunk);
+  const size_t live_before = Names("reimport").size();
+  Result pruned = Gtctl(absl::StrCat("import ", shrunk_json, " --plan reimport --replace"));
+  ASSERT_EQ(pruned.code, 0) << pruned;
+  EXPECT_TRUE(absl::StrContains(pruned.out, absl::StrCat(" ", gone, " removed"))) << pruned;
+  EXPECT_EQ(Names("reimport").size(), live_before - gone);
+  Result shown = Gtctl("plans show reimport --output json");
+  ASSERT_EQ(shown.code, 0) << shown;
+  EXPECT_EQ(Export("reimport").tree().priorities(0).outcomes(0).activities_size(),
+            activities->size());
+
   // Through a gateway that allows 1 call a second: waited out, written once.
   Running tight = Start(GATEWAY_BIN, gateway_db_->uri_string(),
                         {"--rate_limit_per_second=1", "--rate_limit_burst=1",
@@ -199,6 +240,71 @@ TEST_F(GtctlBulkTest, AReImportKeepsIdsAndHistoryAndChangesOnlyWhatTheFileChange
   Result slow = Gtctl(absl::StrCat("updates apply ", one, " --plan reimport"), "", tight.address());
   EXPECT_EQ(slow.code, 0) << slow;
   EXPECT_EQ(HistoryRows("reimport"), rows_before + 1);
+}
+
+// A 2,000-row round killed (SIGKILL) at several points: each time the plan
+// has none of the changes or all of them; run again, every change is there
+// exactly once.
+TEST_F(GtctlBulkTest, AKilledRoundLeavesNoneOrAllAndARerunCompletesItOnce) {
+  goldenthread::gtctl::v1::PlanDocument document;
+  document.set_format(kFormat);
+  auto* plan = document.mutable_tree()->mutable_plan();
+  plan->set_title("Two thousand");
+  plan->set_period_start("2020-04-01");
+  plan->set_period_end("2021-03-31");
+  auto* outcome = document.mutable_tree()->add_priorities();
+  outcome->set_code("1");
+  outcome->set_title("Priority");
+  auto* o = outcome->add_outcomes();
+  o->set_code("1.1");
+  o->set_title("Outcome");
+  for (int a = 0; a < 20; ++a) {
+    auto* activity = o->add_activities();
+    activity->set_code(absl::StrCat("1.1.", a + 1));
+    activity->set_title(absl::StrCat("Activity ", a + 1));
+    for (int m = 0; m < 100; ++m) {
+      auto* milestone = document.add_milestones();
+      milestone->set_priority_code("1");
+      milestone->set_outcome_code("1.1");
+      milestone->set_activity_code(activity->code());
+      milestone->set_ordinal(m + 1);
+      milestone->set_title(absl::StrCat("Deliverable ", a + 1, ".", m + 1));
+      milestone->set_baseline_deadline("2021-03-31");
+      milestone->set_current_deadline("2021-03-31");
+      milestone->set_status(v1::ON_TARGET);
+      milestone->set_percent_complete(10);
+    }
+  }
+  std::string json = Tmp("two-thousand.json");
+  std::ofstream(json) << ToJson(document);
+  Result imported = Gtctl(absl::StrCat("import ", json, " --plan big-round"));
+  ASSERT_EQ(imported.code, 0) << imported;
+  auto exported = Export("big-round");
+  ASSERT_EQ(exported.milestones_size(), 2000);
+  for (auto& m : *exported.mutable_milestones()) {
+    m.set_comment("Q1 round: every row changed");
+    m.set_percent_complete(20);
+  }
+  std::string csv = WriteCsv("big-round.csv", exported);
+  const int before = HistoryRows("big-round");
+  for (int delay_ms : {50, 150, 300, 600, 1200}) {
+    ChildProcess apply({GTCTL_BIN, "updates", "apply", csv, "--plan", "big-round"},
+                       {{"GT_ADDR", gateway_->address()}, {"GT_TOKEN", *admin_}, {"GT_ORG", ""}},
+                       Tmp(absl::StrCat("killed-", delay_ms, ".log")));
+    absl::SleepFor(absl::Milliseconds(delay_ms));
+    apply.Signal(SIGKILL);
+    apply.Wait(absl::Seconds(10));
+    // The server may still be committing the batch the client left.
+    absl::SleepFor(absl::Milliseconds(500));
+    int delta = HistoryRows("big-round") - before;
+    EXPECT_TRUE(delta == 0 || delta == 2000) << "after a kill at " << delay_ms << " ms: " << delta;
+  }
+  Result rerun = Gtctl(absl::StrCat("updates apply ", csv, " --plan big-round"));
+  EXPECT_EQ(rerun.code, 0) << rerun;
+  EXPECT_EQ(HistoryRows("big-round") - before, 2000);
+  Result again = Gtctl(absl::StrCat("updates apply ", csv, " --plan big-round"));
+  EXPECT_TRUE(absl::StrContains(again.out, "no changes")) << again;
+  EXPECT_EQ(HistoryRows("big-round") - before, 2000);
 }
 
 }  // namespace

@@ -90,10 +90,10 @@ TEST(InterchangeTest, CsvRowsThatCannotBeReadAreAllReportedByLine) {
   EXPECT_EQ(message.find("line 7:"), std::string::npos) << message;
   EXPECT_FALSE(ParseMilestonesCsv("title\n", Tree()).ok());
 
-  // The exported header: 12 columns, a row of 11 is refused by line.
+  // The exported header: 13 columns, a row of 11 is refused by line.
   std::string with_ids = std::string(kCsvHeader) +
                          "\norganisations/a/plans/p/milestones/3,1 / 1.1 / 1.1.1,1,T,,,,,"
-                         "ON_TARGET,10,,moved by board\n"
+                         "ON_TARGET,10,,moved by board,yes\n"
                          "organisations/a/plans/p/milestones/4,1 / 1.1 / 1.1.1,1,T,,,,,"
                          "ON_TARGET,10,\n";
   auto rows = ReadMilestonesCsv(with_ids, Tree());
@@ -103,7 +103,8 @@ TEST(InterchangeTest, CsvRowsThatCannotBeReadAreAllReportedByLine) {
   EXPECT_EQ(rows->rows[0].second.name(), "organisations/a/plans/p/milestones/3");
   EXPECT_EQ(rows->rows[0].second.revision_reason(), "moved by board");
   ASSERT_EQ(rows->errors.size(), 1u);
-  EXPECT_EQ(rows->errors[0], "line 3: expected 12 fields, got 11");
+  EXPECT_TRUE(rows->rows[0].second.deadline_assumed());
+  EXPECT_EQ(rows->errors[0], "line 3: expected 13 fields, got 11");
 }
 
 TEST(InterchangeTest, JsonOfAnotherFormatIsRefused) {

@@ -74,6 +74,20 @@ std::string ShortDate(const std::string& iso) {
                       day->year());
 }
 
+std::string MilestoneDeadlineText(const goldenthread::v1::ReportMilestone& m) {
+  if (m.current_deadline().empty()) {
+    return "No deadline";
+  }
+  std::string text = ShortDate(m.current_deadline());
+  if (!m.baseline_deadline().empty() && m.baseline_deadline() != m.current_deadline()) {
+    absl::StrAppend(&text, " (originally ", ShortDate(m.baseline_deadline()), ")");
+  }
+  if (m.deadline_assumed()) {
+    absl::StrAppend(&text, " (deadline assumed)");
+  }
+  return text;
+}
+
 std::string Instant(const google::protobuf::Timestamp& ts) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", FromTimestamp(ts), absl::UTCTimeZone());
 }

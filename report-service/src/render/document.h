@@ -84,6 +84,10 @@ struct Document {
 std::string LongDate(const std::string& iso);
 // "31 Mar 2008", for table cells.
 std::string ShortDate(const std::string& iso);
+// A milestone's deadline as every report prints it: the current one, the
+// original when it moved ("31/12/17 (originally 30/09/17)"), "No deadline",
+// and "(deadline assumed)" when an importer inferred it.
+std::string MilestoneDeadlineText(const goldenthread::v1::ReportMilestone& m);
 // "2008-05-01 09:30 UTC".
 std::string Instant(const google::protobuf::Timestamp& ts);
 // Chip kind of a status: "on-target", "delayed", ...

@@ -184,10 +184,7 @@ Document ToDocument(const v1::ActionPlanReport& report) {
                           StatusCell(a.status())});
         t.row_classes.push_back("activity");
         for (const auto& m : a.milestones()) {
-          std::string deadline = ShortDate(m.current_deadline());
-          if (!m.baseline_deadline().empty() && m.baseline_deadline() != m.current_deadline()) {
-            absl::StrAppend(&deadline, " (originally ", ShortDate(m.baseline_deadline()), ")");
-          }
+          std::string deadline = MilestoneDeadlineText(m);
           t.rows.push_back(
               {Cell::Text(""),
                Cell::Text(m.ordinal() > 0 ? absl::StrCat(m.ordinal(), ". ", m.title()) : m.title()),

@@ -11,14 +11,8 @@ namespace {
 std::string Percent(double value) { return absl::StrFormat("%.0f%%", value); }
 
 // "31 Mar 2008", or "31 Oct 2008 (originally 31 Oct 2007)" when revised.
-std::string DeadlineText(const std::string& current, const std::string& baseline) {
-  if (current.empty()) {
-    return "No deadline";
-  }
-  if (!baseline.empty() && baseline != current) {
-    return absl::StrCat(ShortDate(current), " (originally ", ShortDate(baseline), ")");
-  }
-  return ShortDate(current);
+std::string DeadlineText(const std::string& deadline) {
+  return deadline.empty() ? "No deadline" : ShortDate(deadline);
 }
 
 // Why a milestone is in the overdue section, as a chip.
@@ -134,14 +128,13 @@ Document ToDocument(const v1::EndOfYearReport& report) {
         t.widths = {28, 12, 10, 13, 0};
         if (a.milestones().empty()) {
           t.rows.push_back({Cell::Text("(the activity itself)"),
-                            Cell::Text(DeadlineText(a.deadline(), "")), StatusCell(a.status()),
+                            Cell::Text(DeadlineText(a.deadline())), StatusCell(a.status()),
                             OverdueCell(a.overdue(), false), Cell::Text(a.comment())});
         }
         for (const v1::ReportMilestone& m : a.milestones()) {
           std::string title =
               m.ordinal() > 0 ? absl::StrCat(m.ordinal(), ". ", m.title()) : m.title();
-          t.rows.push_back({Cell::Text(title),
-                            Cell::Text(DeadlineText(m.current_deadline(), m.baseline_deadline())),
+          t.rows.push_back({Cell::Text(title), Cell::Text(MilestoneDeadlineText(m)),
                             StatusCell(m.status()), WhyListed(m), Cell::Text(m.latest_comment())});
         }
         doc.AddTable(std::move(t));
