@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "goldenthread/v1/report.pb.h"
 #include "gtctl_e2e_fixture.h"
 #include "interchange.h"
 
@@ -94,6 +95,22 @@ TEST_F(GtctlBulkTest, AnEditedExportAppliesExactlyItsChangesOnce) {
         << i;
   }
   EXPECT_EQ(after.milestones(30).revision_reason(), "moved at the Q3 review, row 15");
+  // The changes report between the two dates names exactly those 20.
+  Result changes =
+      Gtctl("report render changes round --from 2017-09-30 --to 2017-12-31 --format json");
+  ASSERT_EQ(changes.code, 0) << changes;
+  v1::ChangesReport report;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(changes.out, &report).ok())
+      << changes.out.substr(0, 500);
+  std::set<std::string> changed;
+  for (const auto& c : report.changes()) {
+    changed.insert(c.milestone());
+  }
+  EXPECT_EQ(changed.size(), 20u);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(changed.count(document.milestones(i * 2).name()), 1u) << i;
+  }
+
   // The same file again: nothing to append; a fresh export likewise.
   Result again = Gtctl(absl::StrCat("updates apply ", csv, " --plan round"));
   EXPECT_EQ(again.code, 0) << again;
