@@ -2,12 +2,15 @@
 
 namespace gt::milestone {
 
-void InDoubtUpdates::Add(const RequestKey& key, const PlanRef& plan, UpdateRow update) {
+void InDoubtUpdates::Add(const RequestKey& key, const PlanRef& plan,
+                         std::vector<UpdateRow> updates) {
   std::lock_guard<std::mutex> lock(mu_);
   Key k{key.organisation, key.request_id};
-  update.update_id = 0;  // its sequence was never read: nothing to publish
+  for (UpdateRow& update : updates) {
+    update.update_id = 0;  // its sequence was never read: nothing to publish
+  }
   const uint64_t added = ++adds_;
-  entries_.insert_or_assign(k, Held{Entry{plan, std::move(update)}, added});
+  entries_.insert_or_assign(k, Held{Entry{plan, std::move(updates)}, added});
   order_.emplace_back(std::move(k), added);
   while (order_.size() > capacity_) {
     auto it = entries_.find(order_.front().first);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "gt/idempotency.h"
 #include "milestone_repository.h"
@@ -29,12 +30,12 @@ class InDoubtUpdates {
  public:
   struct Entry {
     PlanRef plan;
-    UpdateRow update;
+    std::vector<UpdateRow> updates;  // one, or a batch's
   };
 
   explicit InDoubtUpdates(size_t capacity = 10000) : capacity_(capacity) {}
 
-  void Add(const RequestKey& key, const PlanRef& plan, UpdateRow update);
+  void Add(const RequestKey& key, const PlanRef& plan, std::vector<UpdateRow> updates);
   // The entry for the request id, removed; nullopt when it was not in doubt.
   std::optional<Entry> Take(const RequestKey& key);
 

@@ -58,14 +58,26 @@ absl::StatusOr<Response> MilestoneManager::WriteWhole(
       on_commit_(plan, u);
     }
   };
-  GT_ASSIGN_OR_RETURN(auto result,
-                      repository_.WritePlan(plan, request ? &*request : nullptr, calls));
-  if (result.replayed.has_value()) {
+  // The rows last decided, for a commit in doubt (SettleInDoubt).
+  std::vector<UpdateRow> decided;
+  auto decide = std::move(calls.decide);
+  calls.decide = [&](std::map<int64_t, MilestoneRow>& rows) -> absl::StatusOr<PlanDecision> {
+    absl::StatusOr<PlanDecision> changes = decide(rows);
+    decided = changes.ok() ? changes->history : std::vector<UpdateRow>{};
+    return changes;
+  };
+  auto result = repository_.WritePlan(plan, request ? &*request : nullptr, calls);
+  if (!calls.dry_run) {
+    SettleInDoubt(request, plan, result.status(), result.ok() && result->replayed.has_value(),
+                  std::move(decided));
+  }
+  GT_RETURN_IF_ERROR(result.status());
+  if (result->replayed.has_value()) {
     Response response;
-    response.ParseFromString(*result.replayed);
+    response.ParseFromString(*result->replayed);
     return response;
   }
-  return respond(result.value);
+  return respond(result->value);
 }
 
 absl::StatusOr<v1::BatchCreateMilestoneUpdatesResponse>

@@ -381,6 +381,23 @@ absl::StatusOr<v1::Milestone> MilestoneManager::ReviseDeadline(
   return Record(caller, key, request, request.request_id(), "ReviseDeadline", decide);
 }
 
+void MilestoneManager::SettleInDoubt(const std::optional<RequestKey>& request, const PlanRef& plan,
+                                     const absl::Status& status, bool replayed,
+                                     std::vector<UpdateRow> decided) {
+  if (!request.has_value()) {
+    return;
+  }
+  if (!status.ok()) {
+    if ((absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) && !decided.empty()) {
+      in_doubt_.Add(*request, plan, std::move(decided));
+    }
+  } else if (auto settled = in_doubt_.Take(*request); settled && replayed) {
+    for (const UpdateRow& u : settled->updates) {
+      on_commit_(settled->plan, u);  // it had committed after all
+    }
+  }
+}
+
 absl::StatusOr<v1::Milestone> MilestoneManager::Record(
     const Caller& caller, const MilestoneKey& key, const google::protobuf::Message& request,
     const std::string& request_id, const std::string& method,
@@ -409,16 +426,12 @@ absl::StatusOr<v1::Milestone> MilestoneManager::Record(
   calls.want_update_id = [&] { return !sequence_wanted_ || sequence_wanted_(key.plan); };
   calls.on_commit = [&](const RecordedUpdate& recorded) { on_commit_(key.plan, recorded.update); };
   auto recorded = repository_.RecordUpdate(key, rk ? &*rk : nullptr, calls);
-  if (rk.has_value()) {
-    if (!recorded.ok()) {
-      if ((absl::IsUnavailable(recorded.status()) || absl::IsDeadlineExceeded(recorded.status())) &&
-          decided.has_value()) {
-        in_doubt_.Add(*rk, key.plan, *decided);
-      }
-    } else if (auto settled = in_doubt_.Take(*rk); settled && recorded->replayed.has_value()) {
-      on_commit_(settled->plan, settled->update);  // it had committed after all
-    }
+  std::vector<UpdateRow> decided_rows;
+  if (decided.has_value()) {
+    decided_rows.push_back(*decided);
   }
+  SettleInDoubt(rk, key.plan, recorded.status(), recorded.ok() && recorded->replayed.has_value(),
+                std::move(decided_rows));
   GT_RETURN_IF_ERROR(recorded.status());
   auto& result = *recorded;
   v1::Milestone response;

@@ -109,6 +109,12 @@ class MilestoneManager {
   // Appends the history row `decide` makes of the locked current state,
   // idempotently by request id; tells on_commit_ of new rows, and of rows
   // whose commit was in doubt once a retry proves it (InDoubtUpdates).
+  // After a write with a request id: when its commit is in doubt
+  // (UNAVAILABLE, DEADLINE_EXCEEDED), remembers the history rows it decided;
+  // when a retry finds the stored answer (`replayed`), tells on_commit_ of
+  // them, once (InDoubtUpdates).
+  void SettleInDoubt(const std::optional<RequestKey>& request, const PlanRef& plan,
+                     const absl::Status& status, bool replayed, std::vector<UpdateRow> decided);
   absl::StatusOr<goldenthread::v1::Milestone> Record(
       const Caller& caller, const MilestoneKey& key, const google::protobuf::Message& request,
       const std::string& request_id, const std::string& method,

@@ -395,6 +395,49 @@ TEST_F(FaultSuite, ConnectionCutAtCommit) {
   EXPECT_GE(proxy_->cuts(), 10);
 }
 
+// A batch's COMMIT cut before it reaches the server and after: UNAVAILABLE
+// both times; the retry with the same request_id writes the batch once, or
+// finds it written, and the updates counter still equals history (a batch
+// whose commit was in doubt is counted when its retry proves it).
+TEST_F(FaultSuite, BatchCutAtCommit) {
+  auto stub = v1::MilestoneService::NewStub(Plaintext(gateway_->address()));
+  const std::string& first_name = milestones_->front();
+  const std::string plan = first_name.substr(0, first_name.find("/milestones/"));
+  for (int round = 0; round < 2; ++round) {
+    v1::BatchCreateMilestoneUpdatesRequest batch;
+    batch.set_parent(plan);
+    // Not "load-": the suite's checks of single updates count those per id.
+    batch.set_request_id(absl::StrCat("cut-batch-", round));
+    for (int i = 0; i < 3; ++i) {
+      auto* p = batch.add_requests()->mutable_progress();
+      p->set_name((*milestones_)[i]);
+      p->set_status(v1::ON_TARGET);
+      p->set_percent_complete(10 + round);
+      p->set_comment(absl::StrCat("batch round ", round));
+    }
+    proxy_->Arm(round == 0 ? MysqlCutProxy::Cut::kBeforeCommit : MysqlCutProxy::Cut::kAfterCommit);
+    v1::BatchCreateMilestoneUpdatesResponse response;
+    grpc::Status first =
+        stub->BatchCreateMilestoneUpdates(Context(*token_).get(), batch, &response);
+    EXPECT_EQ(first.error_code(), grpc::StatusCode::UNAVAILABLE) << first.error_message();
+    EXPECT_TRUE(proxy_->Fired());
+    grpc::Status retried;
+    EXPECT_TRUE(WaitUntil(
+        [&] {
+          retried = stub->BatchCreateMilestoneUpdates(Context(*token_).get(), batch, &response);
+          return retried.ok();
+        },
+        absl::Seconds(30)))
+        << retried.error_message();
+    EXPECT_EQ(response.updates_size(), 3);
+  }
+  EXPECT_EQ(absl::StripAsciiWhitespace(db_->Query(
+                "SELECT COUNT(*) FROM gt_milestone.milestone_updates WHERE org_id = 'f' AND "
+                "request_id LIKE 'cut-batch-%'")),
+            "6");
+  EXPECT_EQ(UpdateCounter() - counter_base_, 6.0);
+}
+
 TEST_F(FaultSuite, MariaDbKilledUnderLoad) {
   const int kills = EnvInt("GT_FAULT_DB_KILLS", 12);
   auto load = NewLoad();

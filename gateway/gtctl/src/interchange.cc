@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "gt/csv.h"
 #include "gt/dates.h"
+#include "gt/request_check.h"
 #include "gt/status.h"
 
 namespace gt::gtctl {
@@ -383,6 +384,16 @@ absl::StatusOr<CsvMilestones> ReadMilestonesCsv(absl::string_view csv, const v1:
     };
     if (f.size() != columns) {
       error(absl::StrCat("expected ", columns, " fields, got ", f.size()));
+      continue;
+    }
+    bool utf8 = true;
+    for (size_t t = 0; t < f.size() && utf8; ++t) {
+      if (!IsValidUtf8(f[t])) {
+        error(absl::StrCat("field ", t + 1, " is not valid UTF-8 (save the file as UTF-8)"));
+        utf8 = false;
+      }
+    }
+    if (!utf8) {
       continue;
     }
     // A live spreadsheet formula is refused (an export writes such text with

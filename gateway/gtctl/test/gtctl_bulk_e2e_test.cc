@@ -141,11 +141,27 @@ TEST_F(GtctlBulkTest, BadRowsWriteNothingUnlessPartial) {
   std::ofstream(broken, std::ios::binary)
       << text
       << "organisations/th/plans/round-bad/milestones/1,x,1,=cmd|' /C calc'!A0,,,,,,0,,,\r\n"
-      << "a,b,c,d,e,f,g,h,i,j,k\r\n";
+      << "a,b,c,d,e,f,g,h,i,j,k\r\n"
+      << "organisations/th/plans/round-bad/milestones/1,1 / 1.1 / 1.1.1,1,T,,,,,,0,bad \xff "
+         "byte,,\r\n";
   Result formula = Gtctl(absl::StrCat("updates apply ", broken, " --plan round-bad"));
   EXPECT_EQ(formula.code, 4) << formula;
   EXPECT_TRUE(absl::StrContains(formula.err, "spreadsheet formula")) << formula;
   EXPECT_TRUE(absl::StrContains(formula.err, "expected 13 fields, got 11")) << formula;
+  EXPECT_TRUE(absl::StrContains(formula.err, "field 11 is not valid UTF-8")) << formula;
+  // A file past 20 MiB is refused before it is read.
+  std::string huge = Tmp("round-huge.csv");
+  {
+    std::ofstream out(huge, std::ios::binary);
+    out << text;
+    const std::string filler(1 << 20, ' ');
+    for (int i = 0; i < 21; ++i) {
+      out << filler;
+    }
+  }
+  Result too_big = Gtctl(absl::StrCat("updates apply ", huge, " --plan round-bad"));
+  EXPECT_EQ(too_big.code, 4) << too_big;
+  EXPECT_TRUE(absl::StrContains(too_big.err, "at most 20 MiB")) << too_big;
   EXPECT_EQ(HistoryRows("round-bad"), rows_before);
   std::string bad_header = Tmp("round-header.csv");
   std::ofstream(bad_header) << "milestone,status\r\nx,y\r\n";
@@ -257,6 +273,66 @@ TEST_F(GtctlBulkTest, AReImportKeepsIdsAndHistoryAndChangesOnlyWhatTheFileChange
   Result slow = Gtctl(absl::StrCat("updates apply ", one, " --plan reimport"), "", tight.address());
   EXPECT_EQ(slow.code, 0) << slow;
   EXPECT_EQ(HistoryRows("reimport"), rows_before + 1);
+}
+
+// milestone-service killed while a document re-import runs: the tree step
+// has happened, the milestone step cannot. The plan stays readable with no
+// milestone under a missing activity (the dropped activity is kept until
+// the milestones have moved off it), and running the import again
+// completes it.
+TEST_F(GtctlBulkTest, AReImportCutBetweenTheServicesStaysReadableAndARerunCompletesIt) {
+  ASSERT_EQ(Gtctl(absl::StrCat("import ", Seed("003"), " --plan cut-between")).code, 0);
+  auto shrunk = Export("cut-between");
+  auto* outcome = shrunk.mutable_tree()->mutable_priorities(0)->mutable_outcomes(0);
+  const std::string gone = outcome->activities(outcome->activities_size() - 1).code();
+  outcome->mutable_activities()->RemoveLast();
+  int dropped = 0;
+  for (int i = shrunk.milestones_size() - 1; i >= 0; --i) {
+    const auto& m = shrunk.milestones(i);
+    if (m.priority_code() == shrunk.tree().priorities(0).code() &&
+        m.outcome_code() == outcome->code() && m.activity_code() == gone) {
+      shrunk.mutable_milestones()->DeleteSubrange(i, 1);
+      ++dropped;
+    }
+  }
+  ASSERT_GT(dropped, 0);
+  outcome->set_title("Retitled by the re-import");
+  std::string json = Tmp("cut-between.json");
+  std::ofstream(json) << ToJson(shrunk);
+
+  const int port = milestone_->port;
+  milestone_->process->Signal(SIGKILL);
+  milestone_->process->Wait(absl::Seconds(10));
+  Result cut =
+      Gtctl(absl::StrCat("import ", json, " --plan cut-between --replace --retry_seconds 2"));
+  EXPECT_NE(cut.code, 0) << cut;
+  *milestone_ = Start(MILESTONE_SERVICE_BIN, milestone_db_->uri_string(),
+                      {absl::StrCat("--plan_service_addr=", plan_->address())}, port);
+  ASSERT_TRUE(WaitUntil([] { return Serving(milestone_->address()); }, absl::Seconds(30)))
+      << milestone_->process->Log();
+
+  // Readable, and every milestone is under an activity of the tree.
+  auto between = Export("cut-between");
+  std::set<std::string> activities;
+  for (const auto& p : between.tree().priorities()) {
+    for (const auto& o : p.outcomes()) {
+      for (const auto& a : o.activities()) {
+        activities.insert(absl::StrCat(p.code(), "/", o.code(), "/", a.code()));
+      }
+    }
+  }
+  for (const auto& m : between.milestones()) {
+    EXPECT_EQ(activities.count(
+                  absl::StrCat(m.priority_code(), "/", m.outcome_code(), "/", m.activity_code())),
+              1u)
+        << m.title();
+  }
+  Result rerun = Gtctl(absl::StrCat("import ", json, " --plan cut-between --replace"));
+  ASSERT_EQ(rerun.code, 0) << rerun;
+  EXPECT_TRUE(absl::StrContains(rerun.out, absl::StrCat(" ", dropped, " removed"))) << rerun;
+  auto after = Export("cut-between");
+  EXPECT_EQ(after.tree().priorities(0).outcomes(0).activities_size(), outcome->activities_size());
+  EXPECT_EQ(after.milestones_size(), shrunk.milestones_size());
 }
 
 // A 2,000-row round killed (SIGKILL) at several points: each time the plan

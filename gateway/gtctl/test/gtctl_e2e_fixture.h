@@ -41,10 +41,10 @@ struct Running {
 };
 
 inline Running Start(const std::string& binary, const std::string& uri,
-                     std::vector<std::string> flags) {
+                     std::vector<std::string> flags, int port = 0) {
   EnsureTestIdentityKey();
   Running r;
-  r.port = FreePort();
+  r.port = port != 0 ? port : FreePort();
   std::vector<std::string> argv = {binary, absl::StrCat("--grpc_port=", r.port),
                                    absl::StrCat("--metrics_port=", FreePort()),
                                    "--bind_address=127.0.0.1"};
