@@ -235,7 +235,7 @@ TEST_F(SecurityTest, AMissingPlanIsNotFoundOnEveryMethodLikeAnotherOrganisations
          {std::string("organisations/a/plans/nope"), std::string("organisations/b/plans/nope")}) {
       Names names = *names_a_;
       names.plan = plan;
-      names.activity = plan + "/activities/1";  // consistent with the plan
+      names.activity = plan + "/activities/1";   // consistent with the plan
       names.milestone = plan + "/milestones/1";  // (a batch's items)
       Reply reply = Call(c, names, admin);
       ++calls;

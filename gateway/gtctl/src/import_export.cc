@@ -235,9 +235,10 @@ int Import(const Args& args) {
 
   // CSV: milestones for a plan that exists; the tree is the plan's own.
   bool csv_plan_has_milestones = false;
+  v1::PlanTree created;  // the tree as written (for a CSV: as it is)
   if (kind == InputKind::kCsv) {
-    v1::PlanTree tree = GetTree(client, plan);
-    auto parsed = ParseMilestonesCsv(files[0].second, tree);
+    created = GetTree(client, plan);
+    auto parsed = ParseMilestonesCsv(files[0].second, created);
     if (!parsed.ok()) {
       for (absl::string_view line : absl::StrSplit(parsed.status().message(), '\n')) {
         std::cerr << files[0].first << ":" << absl::StripPrefix(line, "line ") << "\n";
@@ -292,12 +293,8 @@ int Import(const Args& args) {
   }
 
   const std::string run_id = RandomId();
-  v1::PlanTree created;
   v1::ImportPlanRequest import;
-  if (kind == InputKind::kCsv) {
-    // A CSV keeps the plan's tree as it is.
-    created = GetTree(client, plan);
-  } else {
+  if (kind != InputKind::kCsv) {  // a CSV keeps the plan's tree as it is
     import.set_parent(client.OrgName());
     import.set_plan_id(plan_id);
     *import.mutable_tree() = document.tree;
