@@ -19,7 +19,8 @@
 namespace gt::gtctl {
 namespace {
 
-const std::set<std::string> kBoolFlags = {"help", "replace", "dry-run", "show-revoked", "partial"};
+const std::set<std::string> kBoolFlags = {"help",         "replace", "dry-run",
+                                          "show-revoked", "partial", "remove-all"};
 const std::vector<std::string> kGlobalFlags = {"token", "addr",          "output",
                                                "org",   "retry_seconds", "help"};
 
@@ -74,7 +75,8 @@ std::vector<Command> Commands() {
        1,
        MilestonesRevise},
       {"import",
-       "gtctl import FILE... --plan ID [--org ORG] [--effective D] [--replace] [--dry-run]",
+       "gtctl import FILE... --plan ID [--org ORG] [--effective D] [--replace [--remove-all]] "
+       "[--dry-run]",
        "Imports a plan from source documents (the seed layouts; several are merged into\n"
        "one plan), from an interchange JSON document, or its milestones from a CSV\n"
        "(the plan must exist; see README). Lines of a document that cannot be placed are\n"
@@ -82,7 +84,7 @@ std::vector<Command> Commands() {
        "unless --replace. --dry-run validates on the server and shows what would be\n"
        "created, writing nothing. --effective D: the date the document's statuses speak\n"
        "for (default: now). A progress bar shows on stderr when it is a terminal.",
-       {"plan", "effective", "replace", "dry-run", "revision-reason"},
+       {"plan", "effective", "replace", "dry-run", "revision-reason", "remove-all"},
        1,
        100,
        Import},

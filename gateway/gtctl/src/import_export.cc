@@ -91,6 +91,21 @@ int Reconcile(const Args& args, const Client& client, const std::string& plan,
               const importers::ImportedPlan& document, const v1::PlanTree& tree,
               absl::Time effective, const std::string& summary) {
   const bool dry_run = args.Has("dry-run");
+  if (document.milestones.empty() && !args.Has("remove-all")) {
+    // An empty file (a header alone, a failed export) would remove every
+    // milestone of the plan: asked for in words, not by accident.
+    v1::ListMilestonesRequest list;
+    list.set_parent(plan);
+    list.set_page_size(1);
+    v1::ListMilestonesResponse page;
+    Check(client.Call(
+        [&](grpc::ClientContext* c) { return client.milestones->ListMilestones(c, list, &page); }));
+    if (page.milestones_size() > 0) {
+      std::cerr << "error: the file has no milestones: replacing would remove every milestone of "
+                << plan << " (their history stays); pass --remove-all if that is meant\n";
+      return kRefused;
+    }
+  }
   v1::ReconcileMilestonesRequest request;
   request.set_parent(plan);
   for (const auto& m : document.milestones) {

@@ -188,6 +188,14 @@ TEST_F(GtctlBulkTest, AReImportKeepsIdsAndHistoryAndChangesOnlyWhatTheFileChange
   EXPECT_EQ(HistoryRows("reimport"), rows_before);
   EXPECT_EQ(Names("reimport"), ids);
 
+  // A file with no rows would remove everything: refused unless asked.
+  std::string empty = Tmp("reimport-empty.csv");
+  std::ofstream(empty) << kCsvHeader << "\r\n";
+  Result refused = Gtctl(absl::StrCat("import ", empty, " --plan reimport --replace"));
+  EXPECT_EQ(refused.code, 1) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.err, "--remove-all")) << refused;
+  EXPECT_EQ(Names("reimport"), ids);
+
   // The source document itself, again: the tree is written in three steps
   // (keep, reconcile, prune) and nothing changes.
   Result document_again = Gtctl(absl::StrCat("import ", Seed("003"), " --plan reimport --replace"));
