@@ -11,6 +11,7 @@
 #include "gt/paging.h"
 #include "gt/sql_util.h"
 #include "gt/status.h"
+#include "gt/update_mask.h"
 #include "gt/validation.h"
 #include "milestone_rules.h"
 
@@ -309,28 +310,20 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
     const Caller& caller, const v1::UpdateMilestoneRequest& request) {
   const v1::Milestone& update = request.milestone();
   GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "milestone.name", update.name()));
-  std::vector<std::string> paths(request.update_mask().paths().begin(),
-                                 request.update_mask().paths().end());
-  if (paths.empty() || (paths.size() == 1 && paths[0] == "*")) {
-    paths = {"title", "ordinal", "lead_officer", "directorate", "deadline_assumed"};
-  }
-  for (size_t i = 0; i < paths.size(); ++i) {
-    const std::string& p = paths[i];
-    if (p != "title" && p != "ordinal" && p != "lead_officer" && p != "directorate" &&
-        p != "deadline_assumed") {
-      std::string hint = p == "status" || p == "percent_complete" || p == "latest_comment"
-                             ? " (progress changes only through UpdateMilestoneProgress)"
-                         : p == "current_deadline" || p == "baseline_deadline"
-                             ? " (deadlines change only through ReviseDeadline)"
-                             : "";
-      return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
-                          absl::StrCat("'", p,
-                                       "' is not an updatable field of Milestone; use "
-                                       "title, ordinal, lead_officer, directorate, "
-                                       "deadline_assumed",
-                                       hint));
-    }
-  }
+  static const UpdateMaskRules kRules{
+      "Milestone",
+      {"title", "ordinal", "lead_officer", "directorate", "deadline_assumed"},
+      [](absl::string_view p) -> std::string {
+        if (p == "status" || p == "percent_complete" || p == "latest_comment") {
+          return " (progress changes only through UpdateMilestoneProgress)";
+        }
+        if (p == "current_deadline" || p == "baseline_deadline") {
+          return " (deadlines change only through ReviseDeadline)";
+        }
+        return "";
+      }};
+  GT_ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                      ResolveUpdateMask(request.update_mask(), update, kRules));
   GT_ASSIGN_OR_RETURN(MilestoneRow row, repository_.EditMilestone(key, [&](MilestoneRow& current) {
     GT_RETURN_IF_ERROR(CheckEtag("milestone.etag", update.etag(), key, current.version));
     for (const std::string& p : paths) {

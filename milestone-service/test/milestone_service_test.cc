@@ -518,5 +518,52 @@ TEST_F(MilestoneServiceTest, ListFiltersPagesInDocumentOrder) {
             StatusCode::INVALID_ARGUMENT);
 }
 
+// AIP-134: an UpdateMilestone that sets one field and sends no mask changes
+// that field only; before this, an omitted mask meant "every field", and a
+// title-only update wiped the lead officer and directorate.
+TEST_F(MilestoneServiceTest, UpdateWithoutMaskChangesOnlyTheFieldsThatAreSet) {
+  auto activities = world_->MakePlan("th", "masked");
+  v1::Milestone m =
+      world_->Create("th", "masked", activities[0], "Adopt the plan", "PLACE", "2018-03-31", 3);
+  ASSERT_EQ(m.lead_officer(), "Officer PLACE");
+  v1::UpdateMilestoneRequest request;
+  request.mutable_milestone()->set_name(m.name());
+  request.mutable_milestone()->set_title("Adopt the local plan");
+  v1::Milestone updated;
+  grpc::Status status = stub().UpdateMilestone(MilestoneWorld::As("th").get(), request, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.title(), "Adopt the local plan");
+  EXPECT_EQ(updated.lead_officer(), "Officer PLACE");
+  EXPECT_EQ(updated.directorate(), "PLACE");
+  EXPECT_EQ(updated.ordinal(), 3);
+
+  // Nothing set and no mask: refused, nothing written.
+  v1::UpdateMilestoneRequest nothing;
+  nothing.mutable_milestone()->set_name(m.name());
+  v1::Milestone ignored;
+  grpc::Status refused = stub().UpdateMilestone(MilestoneWorld::As("th").get(), nothing, &ignored);
+  EXPECT_EQ(refused.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message().rfind("update_mask: omitted, and no updatable field", 0), 0u)
+      << refused.error_message();
+
+  // A named field is cleared when left empty; a progress field is refused
+  // with the method that changes it.
+  v1::UpdateMilestoneRequest clear;
+  clear.mutable_milestone()->set_name(m.name());
+  clear.mutable_update_mask()->add_paths("lead_officer");
+  v1::Milestone cleared;
+  ASSERT_TRUE(stub().UpdateMilestone(MilestoneWorld::As("th").get(), clear, &cleared).ok());
+  EXPECT_EQ(cleared.lead_officer(), "");
+  EXPECT_EQ(cleared.title(), "Adopt the local plan");
+  clear.mutable_update_mask()->set_paths(0, "status");
+  grpc::Status status_path =
+      stub().UpdateMilestone(MilestoneWorld::As("th").get(), clear, &ignored);
+  EXPECT_EQ(status_path.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status_path.error_message(),
+            "update_mask.paths[0]: 'status' is not an updatable field of Milestone; use title, "
+            "ordinal, lead_officer, directorate, deadline_assumed (progress changes only through "
+            "UpdateMilestoneProgress)");
+}
+
 }  // namespace
 }  // namespace gt::milestone

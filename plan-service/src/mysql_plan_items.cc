@@ -18,8 +18,18 @@ using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 using namespace sqlrows;  // NOLINT(google-build-using-namespace): this repository's own helpers
 
-absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row) {
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateItem", [&](Session& c) {
+absl::Status MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row,
+                                             const RequestKey* request,
+                                             google::protobuf::Message& answer,
+                                             const std::function<void(const ItemRow&)>& answered) {
+  return RunTransaction(pool_, Deadline(), "CreateItem", [&](Session& c) -> absl::Status {
+    if (request != nullptr) {
+      GT_ASSIGN_OR_RETURN(std::optional<std::string> previous, ClaimRequest(c, *request));
+      if (previous.has_value()) {
+        answer.ParseFromString(*previous);
+        return absl::OkStatus();
+      }
+    }
     if (row.parent_kind == ItemKind::kPlan) {
       GT_RETURN_IF_ERROR(LoadPlan(c, plan, false).status());
     } else {
@@ -49,9 +59,12 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::CreateItem(const PlanKey& plan, Ite
       }
       throw;
     }
+    answered(row);
+    if (request != nullptr) {
+      RecordResponse(c, *request, answer);
+    }
     return absl::OkStatus();
-  }));
-  return row;
+  });
 }
 
 absl::StatusOr<ItemRow> MysqlPlanRepository::GetItem(const ItemKey& key) {

@@ -51,49 +51,48 @@ GT_DIRECT_EMPTY(DeleteDirectorate, DeleteDirectorateRequest)
 #undef GT_DIRECT_EMPTY
 
 // One block per item resource; `field` is the resource's field in requests.
-#define GT_ITEM(Kind, Kinds, field, list_field)                                                   \
-  grpc::Status PlanGrpcService::Create##Kind(grpc::ServerContext* context,                        \
-                                             const v1::Create##Kind##Request* request,            \
-                                             v1::Kind* response) {                                \
-    GT_BEGIN_SYNC_CALL(context, request);                                                         \
-    return Respond(                                                                               \
-        manager_.CreateItem<v1::Kind>(CallerFrom(*context), request->parent(), request->field()), \
-        response);                                                                                \
-  }                                                                                               \
-  grpc::Status PlanGrpcService::Get##Kind(                                                        \
-      grpc::ServerContext* context, const v1::Get##Kind##Request* request, v1::Kind* response) {  \
-    GT_BEGIN_SYNC_CALL(context, request);                                                         \
-    return Respond(manager_.GetItem<v1::Kind>(CallerFrom(*context), request->name()), response);  \
-  }                                                                                               \
-  grpc::Status PlanGrpcService::List##Kinds(grpc::ServerContext* context,                         \
-                                            const v1::List##Kinds##Request* request,              \
-                                            v1::List##Kinds##Response* response) {                \
-    GT_BEGIN_SYNC_CALL(context, request);                                                         \
-    auto page = manager_.ListItems<v1::Kind>(CallerFrom(*context), request->parent(),             \
-                                             request->page_size(), request->page_token());        \
-    if (!page.ok()) {                                                                             \
-      return ToGrpcStatus(page.status());                                                         \
-    }                                                                                             \
-    for (auto& item : page->first) {                                                              \
-      *response->add_##list_field() = std::move(item);                                            \
-    }                                                                                             \
-    response->set_next_page_token(page->second);                                                  \
-    return grpc::Status::OK;                                                                      \
-  }                                                                                               \
-  grpc::Status PlanGrpcService::Update##Kind(grpc::ServerContext* context,                        \
-                                             const v1::Update##Kind##Request* request,            \
-                                             v1::Kind* response) {                                \
-    GT_BEGIN_SYNC_CALL(context, request);                                                         \
-    return Respond(manager_.UpdateItem<v1::Kind>(CallerFrom(*context), request->field(),          \
-                                                 request->update_mask()),                         \
-                   response);                                                                     \
-  }                                                                                               \
-  grpc::Status PlanGrpcService::Delete##Kind(grpc::ServerContext* context,                        \
-                                             const v1::Delete##Kind##Request* request,            \
-                                             google::protobuf::Empty*) {                          \
-    GT_BEGIN_SYNC_CALL(context, request);                                                         \
-    return Empty(                                                                                 \
-        manager_.DeleteItem<v1::Kind>(CallerFrom(*context), request->name(), request->etag()));   \
+#define GT_ITEM(Kind, Kinds, field, list_field)                                                  \
+  grpc::Status PlanGrpcService::Create##Kind(grpc::ServerContext* context,                       \
+                                             const v1::Create##Kind##Request* request,           \
+                                             v1::Kind* response) {                               \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
+    return Respond(manager_.CreateItem(CallerFrom(*context), *request, request->field()),        \
+                   response);                                                                    \
+  }                                                                                              \
+  grpc::Status PlanGrpcService::Get##Kind(                                                       \
+      grpc::ServerContext* context, const v1::Get##Kind##Request* request, v1::Kind* response) { \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
+    return Respond(manager_.GetItem<v1::Kind>(CallerFrom(*context), request->name()), response); \
+  }                                                                                              \
+  grpc::Status PlanGrpcService::List##Kinds(grpc::ServerContext* context,                        \
+                                            const v1::List##Kinds##Request* request,             \
+                                            v1::List##Kinds##Response* response) {               \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
+    auto page = manager_.ListItems<v1::Kind>(CallerFrom(*context), request->parent(),            \
+                                             request->page_size(), request->page_token());       \
+    if (!page.ok()) {                                                                            \
+      return ToGrpcStatus(page.status());                                                        \
+    }                                                                                            \
+    for (auto& item : page->first) {                                                             \
+      *response->add_##list_field() = std::move(item);                                           \
+    }                                                                                            \
+    response->set_next_page_token(page->second);                                                 \
+    return grpc::Status::OK;                                                                     \
+  }                                                                                              \
+  grpc::Status PlanGrpcService::Update##Kind(grpc::ServerContext* context,                       \
+                                             const v1::Update##Kind##Request* request,           \
+                                             v1::Kind* response) {                               \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
+    return Respond(manager_.UpdateItem<v1::Kind>(CallerFrom(*context), request->field(),         \
+                                                 request->update_mask()),                        \
+                   response);                                                                    \
+  }                                                                                              \
+  grpc::Status PlanGrpcService::Delete##Kind(grpc::ServerContext* context,                       \
+                                             const v1::Delete##Kind##Request* request,           \
+                                             google::protobuf::Empty*) {                         \
+    GT_BEGIN_SYNC_CALL(context, request);                                                        \
+    return Empty(                                                                                \
+        manager_.DeleteItem<v1::Kind>(CallerFrom(*context), request->name(), request->etag()));  \
   }
 
 GT_ITEM(Priority, Priorities, priority, priorities)

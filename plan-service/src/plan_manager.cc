@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gt/dates.h"
 #include "gt/names.h"
 #include "gt/paging.h"
@@ -275,10 +276,11 @@ absl::Status PlanManager::DeletePlan(const Caller& caller, const v1::DeletePlanR
   });
 }
 
-template <typename Msg>
-absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const std::string& parent,
+template <typename Msg, typename Request>
+absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const Request& request,
                                             const Msg& item) {
   using T = Traits<Msg>;
+  const std::string& parent = request.parent();
   GT_ASSIGN_OR_RETURN(ItemKey parent_key, ParseParentName("parent", parent, T::Parents()));
   GT_RETURN_IF_ERROR(
       CheckOrganisation(caller, parent_key.plan.organisation, KindNoun(parent_key.kind), parent));
@@ -289,8 +291,19 @@ absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const std::str
   GT_ASSIGN_OR_RETURN(v1::PlanTree current, repository_.GetPlanTree(parent_key.plan));
   GT_RETURN_IF_ERROR(
       CheckTreeFits(KindNoun(T::kKind), parent_key.plan, current, 1, item.ByteSizeLong()));
-  GT_ASSIGN_OR_RETURN(ItemRow created, repository_.CreateItem(parent_key.plan, row));
-  return T::To(parent_key.plan, created);
+  std::optional<RequestKey> rk;
+  if (!request.request_id().empty()) {
+    Request body = request;
+    body.clear_request_id();
+    GT_ASSIGN_OR_RETURN(
+        rk, MakeRequestKey(parent_key.plan.organisation, request.request_id(),
+                           absl::StripSuffix(Request::descriptor()->name(), "Request"), body));
+  }
+  Msg out;
+  GT_RETURN_IF_ERROR(repository_.CreateItem(
+      parent_key.plan, row, rk.has_value() ? &*rk : nullptr, out,
+      [&](const ItemRow& created) { out = T::To(parent_key.plan, created); }));
+  return out;
 }
 
 template <typename Msg>
@@ -341,7 +354,7 @@ absl::StatusOr<Msg> PlanManager::UpdateItem(const Caller& caller, const Msg& ite
   GT_ASSIGN_OR_RETURN(ItemRow row, repository_.UpdateItem(key, [&](ItemRow& current) {
     std::string etag = T::To(key.plan, current).etag();
     GT_RETURN_IF_ERROR(CheckEtag(absl::StrCat(field, ".etag"), item.etag(), etag, item.name()));
-    GT_RETURN_IF_ERROR(ApplyItemMask(mask, update, current));
+    GT_RETURN_IF_ERROR(ApplyItemMask(mask, item, update, current));
     return ValidateItem(field, current);
   }));
   return T::To(key.plan, row);
@@ -358,20 +371,20 @@ absl::Status PlanManager::DeleteItem(const Caller& caller, const std::string& na
   });
 }
 
-#define GT_INSTANTIATE(Msg)                                                                      \
-  template absl::StatusOr<Msg> PlanManager::CreateItem(const Caller&, const std::string&,        \
-                                                       const Msg&);                              \
-  template absl::StatusOr<Msg> PlanManager::GetItem(const Caller&, const std::string&);          \
-  template absl::StatusOr<std::pair<std::vector<Msg>, std::string>> PlanManager::ListItems<Msg>( \
-      const Caller&, const std::string&, int, const std::string&);                               \
-  template absl::StatusOr<Msg> PlanManager::UpdateItem(const Caller&, const Msg&,                \
-                                                       const google::protobuf::FieldMask&);      \
-  template absl::Status PlanManager::DeleteItem<Msg>(const Caller&, const std::string&,          \
-                                                     const std::string&);
-GT_INSTANTIATE(v1::Priority)
-GT_INSTANTIATE(v1::Outcome)
-GT_INSTANTIATE(v1::Activity)
-GT_INSTANTIATE(v1::Measure)
+#define GT_INSTANTIATE(Kind)                                                                     \
+  template absl::StatusOr<v1::Kind> PlanManager::CreateItem(                                     \
+      const Caller&, const v1::Create##Kind##Request&, const v1::Kind&);                         \
+  template absl::StatusOr<v1::Kind> PlanManager::GetItem(const Caller&, const std::string&);     \
+  template absl::StatusOr<std::pair<std::vector<v1::Kind>, std::string>>                         \
+  PlanManager::ListItems<v1::Kind>(const Caller&, const std::string&, int, const std::string&);  \
+  template absl::StatusOr<v1::Kind> PlanManager::UpdateItem(const Caller&, const v1::Kind&,      \
+                                                            const google::protobuf::FieldMask&); \
+  template absl::Status PlanManager::DeleteItem<v1::Kind>(const Caller&, const std::string&,     \
+                                                          const std::string&);
+GT_INSTANTIATE(Priority)
+GT_INSTANTIATE(Outcome)
+GT_INSTANTIATE(Activity)
+GT_INSTANTIATE(Measure)
 #undef GT_INSTANTIATE
 
 absl::StatusOr<v1::MeasureValue> PlanManager::CreateMeasureValue(

@@ -31,9 +31,10 @@ class PlanManager {
   absl::Status DeletePlan(const Caller& caller, const goldenthread::v1::DeletePlanRequest& request);
 
   // Priorities, outcomes, activities and measures share one implementation;
-  // Msg is the resource message type.
-  template <typename Msg>
-  absl::StatusOr<Msg> CreateItem(const Caller& caller, const std::string& parent, const Msg& item);
+  // Msg is the resource message type. CreateItem's Request is the
+  // Create<Msg>Request (parent, request_id) and `item` the resource in it.
+  template <typename Msg, typename Request>
+  absl::StatusOr<Msg> CreateItem(const Caller& caller, const Request& request, const Msg& item);
   template <typename Msg>
   absl::StatusOr<Msg> GetItem(const Caller& caller, const std::string& name);
   template <typename Msg>

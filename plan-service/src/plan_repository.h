@@ -52,8 +52,13 @@ class PlanRepository {
       const std::function<absl::Status(const goldenthread::v1::Plan&)>& check) = 0;
 
   // row.parent_kind / parent_id name the parent, which must exist in the plan;
-  // the row is appended after its siblings.
-  virtual absl::StatusOr<ItemRow> CreateItem(const PlanKey& plan, ItemRow row) = 0;
+  // the row is appended after its siblings. `answered` turns the created row
+  // into the call's answer in `answer`; with `request` (may be null) that
+  // answer is stored with the write, and a repeat of the request gets it back
+  // in `answer` without writing anything.
+  virtual absl::Status CreateItem(const PlanKey& plan, ItemRow row, const RequestKey* request,
+                                  google::protobuf::Message& answer,
+                                  const std::function<void(const ItemRow&)>& answered) = 0;
   virtual absl::StatusOr<ItemRow> GetItem(const ItemKey& key) = 0;
   // Items of `kind` in the plan; with `parent`, only its children.
   virtual absl::StatusOr<std::vector<ItemRow>> ListItems(const PlanKey& plan, ItemKind kind,

@@ -12,6 +12,7 @@
 #include "gt/dates.h"
 #include "gt/directorates.h"
 #include "gt/status.h"
+#include "gt/update_mask.h"
 #include "gt/validation.h"
 
 namespace gt::plan {
@@ -206,35 +207,24 @@ namespace {
 template <typename T>
 using Setter = std::function<void(const T& from, T& to)>;
 
+// Applies the fields gt::ResolveUpdateMask chose (AIP-134) from `update` to
+// `current`; `message` is the request's resource, which says what is
+// populated when the mask is omitted.
 template <typename T>
 absl::Status ApplyMask(const google::protobuf::FieldMask& mask,
                        const std::vector<std::pair<std::string, Setter<T>>>& fields,
-                       absl::string_view resource, const T& update, T& current) {
-  bool all = mask.paths_size() == 0 || (mask.paths_size() == 1 && mask.paths(0) == "*");
-  std::vector<std::string> names;
+                       absl::string_view resource, const google::protobuf::Message& message,
+                       const T& update, T& current) {
+  UpdateMaskRules rules{resource, {}};
   for (const auto& field : fields) {
-    names.push_back(field.first);
+    rules.updatable.push_back(field.first);
   }
-  if (all) {
-    for (const auto& field : fields) {
-      field.second(update, current);
-    }
-    return absl::OkStatus();
-  }
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    const std::string& path = mask.paths(i);
-    bool found = false;
+  GT_ASSIGN_OR_RETURN(std::vector<std::string> paths, ResolveUpdateMask(mask, message, rules));
+  for (const std::string& path : paths) {
     for (const auto& field : fields) {
       if (field.first == path) {
         field.second(update, current);
-        found = true;
-        break;
       }
-    }
-    if (!found) {
-      return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
-                          absl::StrCat("'", path, "' is not an updatable field of ", resource,
-                                       "; use ", absl::StrJoin(names, ", ")));
     }
   }
   return absl::OkStatus();
@@ -257,7 +247,7 @@ absl::Status ApplyPlanMask(const google::protobuf::FieldMask& mask, const Plan& 
       GT_FIELD(Plan, "state", to.set_state(from.state())),
       GT_FIELD(Plan, "source", to.set_source(from.source())),
   };
-  return ApplyMask(mask, kFields, "Plan", update, current);
+  return ApplyMask(mask, kFields, "Plan", update, update, current);
 }
 
 absl::Status ApplyDirectorateMask(const google::protobuf::FieldMask& mask,
@@ -269,10 +259,11 @@ absl::Status ApplyDirectorateMask(const google::protobuf::FieldMask& mask,
       GT_FIELD(Directorate, "display_name", to.set_display_name(from.display_name())),
       GT_FIELD(Directorate, "aliases", *to.mutable_aliases() = from.aliases()),
   };
-  return ApplyMask(mask, kFields, "Directorate", update, current);
+  return ApplyMask(mask, kFields, "Directorate", update, update, current);
 }
 
-absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRow& update,
+absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask,
+                           const google::protobuf::Message& message, const ItemRow& update,
                            ItemRow& current) {
   using F = std::vector<std::pair<std::string, Setter<ItemRow>>>;
   static const F kCommon = {
@@ -311,7 +302,7 @@ absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRo
                                                          : kCommon;
   std::string resource(KindNoun(current.kind));
   resource[0] = static_cast<char>(resource[0] - 'a' + 'A');
-  return ApplyMask(mask, fields, resource, update, current);
+  return ApplyMask(mask, fields, resource, message, update, current);
 }
 
 }  // namespace gt::plan

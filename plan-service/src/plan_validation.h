@@ -24,14 +24,18 @@ absl::Status ValidateDirectorate(absl::string_view field,
 // The whole tree, including codes unique under each parent.
 absl::Status ValidateTree(absl::string_view field, const goldenthread::v1::PlanTree& tree);
 
-// AIP-134: copies the masked fields of `update` onto `current`. An empty mask
-// or "*" means every updatable field.
+// AIP-134 (gt::ResolveUpdateMask): copies the fields the mask names onto
+// `current` — when the mask is omitted, those populated in the request's
+// resource; "*" means every updatable field.
 absl::Status ApplyPlanMask(const google::protobuf::FieldMask& mask,
                            const goldenthread::v1::Plan& update, goldenthread::v1::Plan& current);
 absl::Status ApplyDirectorateMask(const google::protobuf::FieldMask& mask,
                                   const goldenthread::v1::Directorate& update,
                                   goldenthread::v1::Directorate& current);
-absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask, const ItemRow& update,
+// `message` is the request's Priority/Outcome/Activity/Measure, `update` the
+// same as a row.
+absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask,
+                           const google::protobuf::Message& message, const ItemRow& update,
                            ItemRow& current);
 
 }  // namespace gt::plan
