@@ -10,8 +10,10 @@ grpc_python_plugin into build/python, on demand: when missing or older than
 any .proto file.
 
 Exit status: 0 success; 1 the server answered with an error (printed to
-stderr as "ERROR <CODE>: <message>"); 2 the call was not made (usage error,
-unknown method, bad request JSON, stubs could not be generated).
+stderr as "ERROR <CODE>: <message>", then a "  field <path>: <rule>" line
+for each google.rpc.BadRequest field violation the answer carries); 2 the
+call was not made (usage error, unknown method, bad request JSON, stubs
+could not be generated).
 """
 
 import argparse
@@ -81,7 +83,7 @@ def run_protoc(args):
 
 
 def generate_stubs(protos):
-    for d in ("goldenthread", "_health"):
+    for d in ("goldenthread", "google", "_health"):
         shutil.rmtree(os.path.join(OUT_DIR, d), ignore_errors=True)
     os.makedirs(HEALTH_OUT, exist_ok=True)
     plugin = shutil.which("grpc_python_plugin") or "/usr/bin/grpc_python_plugin"
@@ -298,6 +300,27 @@ def operator_seal(key_file=None, lifetime=3600):
     return [("x-gt-identity-seal", "%d.%s" % (expires, digest))]
 
 
+def field_violations(trailers):
+    """(field, description) of the google.rpc.BadRequest in the
+    grpc-status-details-bin trailer (INVALID_ARGUMENT answers); [] when none."""
+    from google.protobuf.message import DecodeError
+    from google.rpc import error_details_pb2, status_pb2
+
+    out = []
+    for key, value in trailers or ():
+        if key != "grpc-status-details-bin":
+            continue
+        try:
+            status = status_pb2.Status.FromString(value)
+            for detail in status.details:
+                bad_request = error_details_pb2.BadRequest()
+                if detail.Unpack(bad_request):
+                    out += [(v.field, v.description) for v in bad_request.field_violations]
+        except DecodeError:
+            pass
+    return out
+
+
 def call(args, files):
     import grpc
     from google.protobuf import json_format
@@ -341,6 +364,8 @@ def call(args, files):
             if args.verbose:
                 print_metadata("trailer", e.trailing_metadata())
             print("ERROR %s: %s" % (e.code().name, e.details()), file=sys.stderr)
+            for field, description in field_violations(e.trailing_metadata()):
+                print("  field %s: %s" % (field, description), file=sys.stderr)
             return EXIT_RPC_ERROR
     return 0
 

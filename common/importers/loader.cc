@@ -2,8 +2,8 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "gt/grpc_status.h"
 #include "gt/sql_util.h"
-#include "gt/status.h"
 
 namespace gt::importers {
 

@@ -48,9 +48,4 @@ std::string FormatDate(absl::CivilDay day) {
 
 absl::CivilDay TodayUtc() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
 
-absl::CivilDay OverdueDay(absl::CivilDay as_of, absl::Time now) {
-  absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
-  return as_of == today ? today - 1 : as_of;
-}
-
 }  // namespace gt

@@ -42,14 +42,6 @@ Caller CallerFrom(const grpc::ServerContextBase& context) {
   return caller;
 }
 
-absl::Status CheckOrganisation(const Caller& caller, absl::string_view organisation,
-                               absl::string_view kind, absl::string_view name) {
-  if (!caller.organisation.empty() && caller.organisation != organisation) {
-    return NotFound(kind, name);
-  }
-  return absl::OkStatus();
-}
-
 void PropagateCall(const grpc::ServerContextBase& from, grpc::ClientContext& to) {
   to.set_deadline(from.deadline());
   for (const char* key :

@@ -14,7 +14,9 @@ int RunServiceMain(
   SkipMutexDeadlockDetection();
   BlockTerminationSignals();
   auto fail = [&](const absl::Status& status) {
-    LogError("cannot start", {{"service", spec.name}, {"error", status.ToString()}});
+    LogError("cannot start",
+             {{"service", spec.name},
+              {"error", status.ToString(absl::StatusToStringMode::kWithNoExtraData)}});
     return 1;
   };
 

@@ -2,11 +2,11 @@
 
 #include "gt/csv.h"
 #include "gt/dates.h"
+#include "gt/grpc_status.h"
 #include "gt/migrations.h"
 #include "gt/mysql_pool.h"
 #include "gt/names.h"
 #include "gt/paging.h"
-#include "gt/status.h"
 
 namespace gt {
 namespace {

@@ -14,10 +14,10 @@
 #include "absl/time/clock.h"
 #include "gt/cq_tag.h"
 #include "gt/drain.h"
+#include "gt/grpc_status.h"
 #include "gt/identity.h"
 #include "gt/log.h"
 #include "gt/request_check.h"
-#include "gt/status.h"
 
 namespace gt::gateway {
 
@@ -348,14 +348,17 @@ class ForwardCall final {
         context_.AddTrailingMetadata(std::string(k), std::string(value.data(), value.size()));
       }
     }
+    // Passed on whole: code, message and binary error details (the
+    // google.rpc.BadRequest of an INVALID_ARGUMENT); the two rewrites below
+    // keep the details too, made to agree with their code and message.
     grpc::Status final_status = upstream_status;
     if (upstream_status.error_code() == grpc::StatusCode::CANCELLED && !context_.IsCancelled()) {
       // Our client did not cancel: the backend ended the call (a server
       // stopping, in gRPC 1.51, cancels calls it has not started). Whether
       // it did anything is not known: UNAVAILABLE, which clients retry, with
       // the same request_id.
-      final_status = grpc::Status(
-          grpc::StatusCode::UNAVAILABLE,
+      final_status = ReplaceCodeAndMessage(
+          upstream_status, grpc::StatusCode::UNAVAILABLE,
           absl::StrCat(method_.backend->name, " ended the call before answering; retry"));
     }
     if (upstream_status.error_code() == grpc::StatusCode::UNAVAILABLE &&
@@ -363,9 +366,9 @@ class ForwardCall final {
       LogError("upstream unreachable", {{"backend", method_.backend->name},
                                         {"request_id", request_id_},
                                         {"error", upstream_status.error_message()}});
-      final_status =
-          grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                       absl::StrCat(method_.backend->name, " is unavailable; retry shortly"));
+      final_status = ReplaceCodeAndMessage(
+          upstream_status, grpc::StatusCode::UNAVAILABLE,
+          absl::StrCat(method_.backend->name, " is unavailable; retry shortly"));
     }
     LogCall({method_.rule->path.substr(1), request_id_, &identity_, method_.backend->name,
              final_status.error_code(), absl::Now() - start_, upstream_latency});

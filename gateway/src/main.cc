@@ -84,7 +84,9 @@ ABSL_FLAG(int, expires_in_days, 0, "With --create_token: days until it expires; 
 namespace {
 
 int Fail(const absl::Status& status) {
-  gt::LogError("cannot start", {{"service", "gateway"}, {"error", status.ToString()}});
+  gt::LogError("cannot start",
+               {{"service", "gateway"},
+                {"error", status.ToString(absl::StatusToStringMode::kWithNoExtraData)}});
   return 1;
 }
 
@@ -155,7 +157,9 @@ int main(int argc, char** argv) {
         absl::GetFlag(FLAGS_subject), absl::GetFlag(FLAGS_display_name),
         absl::GetFlag(FLAGS_expires_in_days));
     if (!token.ok()) {
-      gt::LogError("cannot create token", {{"error", token.status().ToString()}});
+      gt::LogError(
+          "cannot create token",
+          {{"error", token.status().ToString(absl::StatusToStringMode::kWithNoExtraData)}});
       return 1;
     }
     // The only place the secret is ever written: the operator's terminal.

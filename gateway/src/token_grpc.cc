@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gt/edge.h"
+#include "gt/grpc_status.h"
 #include "gt/identity.h"
-#include "gt/status.h"
 
 namespace gt::gateway {
 

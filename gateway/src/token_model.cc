@@ -7,8 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "gt/migrations.h"
-#include "gt/sql_util.h"
+#include "gt/sha256.h"
+#include "gt/timestamps.h"
 
 namespace gt::gateway {
 namespace {

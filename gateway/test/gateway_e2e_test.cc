@@ -13,7 +13,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "e2e_fixture.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gt/grpc_status.h"
 #include "gt/test_http.h"
 
 namespace gt::gateway::testing {
@@ -379,6 +383,56 @@ TEST_F(GatewayE2eTest, PythonClientRunsTheSameFlow) {
                       absl::StrCat(::testing::TempDir(), "python-client-", getpid(), ".log"));
   EXPECT_EQ(python.Wait(absl::Seconds(60)), 0) << python.Log();
   EXPECT_NE(python.Log().find("checks, 0 failed"), std::string::npos) << python.Log();
+}
+
+// INVALID_ARGUMENT names the field in google.rpc.BadRequest (the
+// grpc-status-details-bin trailer), decoded here as any client would:
+// plan-service's answer passes through the gateway with its details, and the
+// gateway's own answers carry them too.
+TEST_F(GatewayE2eTest, InvalidArgumentCarriesBadRequestFieldViolations) {
+  v1::CreatePlanRequest create;
+  create.set_parent("organisations/a");
+  create.set_plan_id("untitled");
+  create.mutable_plan()->set_period_start("2018-04-01");
+  create.mutable_plan()->set_period_end("2019-03-31");
+  v1::Plan created;
+  grpc::Status status =
+      Plans()->CreatePlan(Context(TokenOf("a", v1::PLANNER)).get(), create, &created);
+  ASSERT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_EQ(status.error_message(), "plan.title: must not be empty");
+  ASSERT_FALSE(status.error_details().empty()) << "no grpc-status-details-bin";
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  EXPECT_EQ(details.code(), static_cast<int>(StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(details.message(), status.error_message());
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.BadRequest");
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
+  ASSERT_EQ(bad_request.field_violations_size(), 1);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "plan.title");
+  EXPECT_EQ(bad_request.field_violations(0).description(), "must not be empty");
+
+  // The gateway's own: invalid UTF-8 is refused before any backend sees it.
+  v1::CreateMilestoneRequest milestone;
+  milestone.set_parent(names_a_->plan);
+  milestone.mutable_milestone()->set_activity(names_a_->activity);
+  milestone.mutable_milestone()->set_title("MARK");
+  std::string bytes =
+      absl::StrReplaceAll(milestone.SerializeAsString(), {{"MARK", "\xff\xfe\xc0\xaf"}});
+  Reply reply = CallMethodBytes(*channel_, "/goldenthread.v1.MilestoneService/CreateMilestone",
+                                bytes, Bearer(TokenOf("a", v1::PLANNER)));
+  EXPECT_EQ(reply.status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(reply.status.error_message(), "milestone.title: must be valid UTF-8");
+  EXPECT_EQ(FieldViolations(reply.status), (std::vector<std::pair<std::string, std::string>>{
+                                               {"milestone.title", "must be valid UTF-8"}}));
+  // A refusal that names no field sends no details rather than invent one.
+  reply = CallMethodBytes(*channel_, "/goldenthread.v1.PlanService/CreatePlan", "\xff\xff\xff",
+                          Bearer(TokenOf("a", v1::PLANNER)));
+  EXPECT_EQ(reply.status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(reply.status.error_message(),
+            "the request is not a valid goldenthread.v1.CreatePlanRequest");
+  EXPECT_EQ(reply.status.error_details(), "");
 }
 
 // Last: it kills and restarts the shared plan-service.

@@ -95,6 +95,41 @@ def code_of(call):
         return e.code(), e.details()
 
 
+def check_bad_request_details(stub, plan_pb2, planner):
+    """INVALID_ARGUMENT carries google.rpc.Status with a BadRequest in the
+    grpc-status-details-bin trailer, read as grpcio-status reads it (code and
+    message must agree with the call's)."""
+    from google.rpc import error_details_pb2, status_pb2
+
+    untitled = plan_pb2.Plan(period_start="2019-04-01", period_end="2020-03-31")
+    try:
+        stub.CreatePlan(plan_pb2.CreatePlanRequest(parent="organisations/" + ORG,
+                                                   plan_id="py-untitled", plan=untitled),
+                        metadata=metadata(planner), timeout=10)
+        check("an untitled plan is refused", False)
+        return
+    except grpc.RpcError as e:
+        code, message, trailers = e.code(), e.details(), e.trailing_metadata() or ()
+    check("an untitled plan is INVALID_ARGUMENT", code == grpc.StatusCode.INVALID_ARGUMENT, code)
+    rich = None
+    for key, value in trailers:
+        if key == "grpc-status-details-bin":
+            rich = status_pb2.Status.FromString(value)
+    check("grpc-status-details-bin holds a google.rpc.Status", rich is not None)
+    if rich is None:
+        return
+    check("its code and message are the call's",
+          rich.code == code.value[0] and rich.message == message,
+          "%s %r vs %s %r" % (rich.code, rich.message, code, message))
+    violations = []
+    for detail in rich.details:
+        bad_request = error_details_pb2.BadRequest()
+        if detail.Unpack(bad_request):
+            violations += [(v.field, v.description) for v in bad_request.field_violations]
+    check("BadRequest names plan.title",
+          violations == [("plan.title", "must not be empty")], violations)
+
+
 def main():
     out = tempfile.mkdtemp(prefix="gt-py-stubs-")
     try:
@@ -145,6 +180,8 @@ def main():
             code, _ = code_of(lambda: stub.GetPlan(
                 plan_pb2.GetPlanRequest(name=PLAN), metadata=metadata(None), timeout=10))
             check("no token is UNAUTHENTICATED", code == grpc.StatusCode.UNAUTHENTICATED, code)
+
+            check_bad_request_details(stub, plan_pb2, planner)
 
             deleted = stub.DeletePlan(plan_pb2.DeletePlanRequest(name=PLAN),
                                       metadata=metadata(planner), timeout=10)

@@ -1,13 +1,15 @@
 #pragma once
 
+// What milestone-service needs to know of plan-service's tree (domain side:
+// no gRPC). The gRPC implementation is grpc_activity_directory.h.
+
 #include <map>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "goldenthread/v1/plan.grpc.pb.h"
-#include "gt/identity.h"
+#include "gt/caller.h"
 #include "milestone_model.h"
 
 namespace gt::milestone {
@@ -35,24 +37,6 @@ class ActivityDirectory {
   // not, the very answer another organisation's plan gets.
   virtual absl::Status PlanExists(const Caller& caller, absl::Time deadline,
                                   const PlanRef& plan) = 0;
-};
-
-// One GetPlanTree call per create (single or batch), with the caller's
-// identity and deadline passed on.
-class GrpcActivityDirectory : public ActivityDirectory {
- public:
-  explicit GrpcActivityDirectory(goldenthread::v1::PlanService::StubInterface& plans)
-      : plans_(plans) {}
-  absl::StatusOr<std::map<int64_t, ActivityPlace>> Activities(const Caller& caller,
-                                                              absl::Time deadline,
-                                                              const PlanRef& plan) override;
-  // GetPlan, every time: a plan deleted a moment ago is NOT_FOUND at once
-  // (a cache of plans seen to exist let a deleted plan's milestones be
-  // listed for its lifetime; the request fuzzer caught it).
-  absl::Status PlanExists(const Caller& caller, absl::Time deadline, const PlanRef& plan) override;
-
- private:
-  goldenthread::v1::PlanService::StubInterface& plans_;
 };
 
 }  // namespace gt::milestone

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "gt/idempotency.h"
+#include "gt/request_key.h"
 #include "milestone_repository.h"
 
 namespace gt::milestone {

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gt/call_deadline.h"
-#include "gt/status.h"
+#include "gt/grpc_status.h"
 
 namespace gt::milestone {
 

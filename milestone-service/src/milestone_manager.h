@@ -6,7 +6,7 @@
 #include "absl/time/time.h"
 #include "activity_directory.h"
 #include "goldenthread/v1/milestone.pb.h"
-#include "gt/identity.h"
+#include "gt/caller.h"
 #include "in_doubt_updates.h"
 #include "milestone_repository.h"
 

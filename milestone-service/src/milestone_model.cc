@@ -3,9 +3,10 @@
 #include "absl/strings/str_cat.h"
 #include "gt/dates.h"
 #include "gt/names.h"
+#include "gt/overdue.h"
 #include "gt/paging.h"
-#include "gt/sql_util.h"
 #include "gt/status.h"
+#include "gt/timestamps.h"
 
 namespace gt::milestone {
 
@@ -96,16 +97,7 @@ void Apply(const UpdateRow& update, MilestoneRow& state) {
 }
 
 bool IsOverdue(const std::string& deadline, int32_t status, absl::CivilDay day) {
-  if (deadline.empty() || status == v1::COMPLETED || status == v1::DEFERRED ||
-      status == v1::CANCELLED) {
-    return false;
-  }
-  auto parsed = ParseDate("deadline", deadline);
-  return parsed.ok() && *parsed <= day;
-}
-
-absl::CivilDay OverdueDayNow(absl::Time now) {
-  return OverdueDay(absl::ToCivilDay(now, absl::UTCTimeZone()), now);
+  return gt::IsOverdue(deadline, static_cast<v1::MilestoneStatus>(status), day);
 }
 
 v1::Milestone ToProto(const PlanRef& plan, const MilestoneRow& row, absl::CivilDay overdue_at) {

@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "goldenthread/v1/milestone.pb.h"
+#include "gt/overdue.h"
 
 namespace gt::milestone {
 
@@ -93,16 +94,8 @@ void Apply(const UpdateRow& update, MilestoneRow& state);
 // The state before any history: not started, at the baseline deadline.
 MilestoneRow Initial(const MilestoneRow& identity);
 
-// The overdue rule, at the close of `day`: the deadline day has ended (it is on
-// or before `day`) and the milestone is not COMPLETED, DEFERRED or CANCELLED.
-// No deadline, never overdue. A report "as of D" speaks for the close of D
-// (the 2007/08 year-end appendix lists milestones due 31/03/2008 as overdue
-// at that year end); "now" is the close of yesterday, since today's deadlines
-// have not passed yet.
+// gt::IsOverdue (gt/overdue.h) for a row's stored status number.
 bool IsOverdue(const std::string& deadline, int32_t status, absl::CivilDay day);
-
-// The day whose close "now" is: yesterday.
-absl::CivilDay OverdueDayNow(absl::Time now);
 
 goldenthread::v1::Milestone ToProto(const PlanRef& plan, const MilestoneRow& row,
                                     absl::CivilDay overdue_at);

@@ -5,9 +5,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gt/dates.h"
+#include "gt/overdue.h"
 #include "gt/paging.h"
-#include "gt/sql_util.h"
 #include "gt/status.h"
+#include "gt/timestamps.h"
 #include "gt/validation.h"
 #include "milestone_manager.h"
 

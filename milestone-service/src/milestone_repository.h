@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "gt/idempotency.h"
+#include "gt/request_key.h"
 #include "milestone_model.h"
 
 namespace gt::milestone {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gt/dates.h"
 #include "gt/idempotency.h"
+#include "gt/overdue.h"
 #include "gt/sql_util.h"
 #include "gt/status.h"
 #include "mysql_milestone_rows.h"
@@ -79,7 +80,9 @@ absl::StatusOr<std::vector<MilestoneRow>> MysqlMilestoneRepository::ListMileston
                       PlaceholderRows(1, static_cast<int>(filter.statuses.size())));
     }
     if (filter.overdue_at.has_value()) {
-      absl::StrAppend(&query, " AND current_deadline <= ? AND status NOT IN (4, 5, 6)");
+      // The overdue rule (gt/overdue.h) as SQL.
+      absl::StrAppend(&query, " AND current_deadline <= ? AND status NOT IN ",
+                      FinishedStatusesSql());
     }
     if (!filter.directorate.empty()) {
       absl::StrAppend(&query, " AND directorate = ?");

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "gt/status.h"
+#include "gt/grpc_status.h"
 
 namespace gt::milestone {
 

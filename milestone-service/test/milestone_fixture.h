@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "activity_directory.h"
 #include "commit_fanout.h"
 #include "goldenthread/v1/milestone.grpc.pb.h"
 #include "goldenthread/v1/plan.grpc.pb.h"
+#include "grpc_activity_directory.h"
 #include "gt/identity.h"
 #include "gt/migrations.h"
 #include "gt/service_host.h"

@@ -1,7 +1,7 @@
 #include "plan_grpc.h"
 
 #include "gt/edge.h"
-#include "gt/status.h"
+#include "gt/grpc_status.h"
 
 namespace gt::plan {
 

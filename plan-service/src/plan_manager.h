@@ -2,7 +2,7 @@
 
 #include "absl/status/statusor.h"
 #include "goldenthread/v1/plan.pb.h"
-#include "gt/identity.h"
+#include "gt/caller.h"
 #include "plan_repository.h"
 
 namespace gt::plan {

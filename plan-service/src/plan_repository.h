@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "goldenthread/v1/plan.pb.h"
-#include "gt/idempotency.h"
+#include "gt/request_key.h"
 #include "plan_model.h"
 
 namespace gt::plan {

@@ -3,9 +3,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "grpc_report_backend.h"
 #include "gt/config.h"
 #include "gt/service_main.h"
-#include "report_backend.h"
 #include "report_grpc.h"
 #include "report_manager.h"
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "gt/sql_util.h"
+#include "gt/timestamps.h"
 #include "report_builders.h"
 
 namespace gt::report {

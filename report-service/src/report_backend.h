@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "goldenthread/v1/milestone.grpc.pb.h"
-#include "goldenthread/v1/plan.grpc.pb.h"
+#include "goldenthread/v1/milestone.pb.h"
+#include "goldenthread/v1/plan.pb.h"
 
 namespace grpc {
 class ClientContext;
@@ -46,29 +46,6 @@ class ReportBackend {
   // by which reports group directorates.
   virtual absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
       const CallDecorator& decorate, const std::string& organisation) = 0;
-};
-
-class GrpcReportBackend : public ReportBackend {
- public:
-  GrpcReportBackend(goldenthread::v1::PlanService::StubInterface& plans,
-                    goldenthread::v1::MilestoneService::StubInterface& milestones)
-      : plans_(plans), milestones_(milestones) {}
-
-  absl::StatusOr<goldenthread::v1::PlanTree> PlanTree(const CallDecorator& decorate,
-                                                      const std::string& plan) override;
-  std::string OrganisationDisplayName(const CallDecorator& decorate,
-                                      const std::string& organisation) override;
-  absl::StatusOr<std::vector<goldenthread::v1::Milestone>> MilestonesAsOf(
-      const CallDecorator& decorate, const std::string& plan, absl::CivilDay as_of,
-      std::optional<absl::Time> published_at) override;
-  absl::StatusOr<std::vector<goldenthread::v1::MilestoneUpdate>> DeadlineRevisions(
-      const CallDecorator& decorate, const std::string& plan) override;
-  absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
-      const CallDecorator& decorate, const std::string& organisation) override;
-
- private:
-  goldenthread::v1::PlanService::StubInterface& plans_;
-  goldenthread::v1::MilestoneService::StubInterface& milestones_;
 };
 
 }  // namespace gt::report

@@ -3,8 +3,8 @@
 #include <grpcpp/client_context.h>
 
 #include "gt/edge.h"
+#include "gt/grpc_status.h"
 #include "gt/identity.h"
-#include "gt/status.h"
 
 namespace gt::report {
 

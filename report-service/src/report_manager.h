@@ -5,7 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "goldenthread/v1/report.pb.h"
-#include "gt/identity.h"
+#include "gt/caller.h"
 #include "report_backend.h"
 #include "report_model.h"
 

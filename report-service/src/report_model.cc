@@ -3,7 +3,8 @@
 #include <cmath>
 
 #include "gt/dates.h"
-#include "gt/sql_util.h"
+#include "gt/overdue.h"
+#include "gt/timestamps.h"
 
 namespace gt::report {
 
@@ -65,16 +66,10 @@ bool PlanView::Listed(const v1::Milestone& m) const {
   return m.overdue() || m.overdue_against_baseline() || m.status() == v1::DELAYED;
 }
 
-bool IsFinished(v1::MilestoneStatus status) {
-  return status == v1::COMPLETED || status == v1::DEFERRED || status == v1::CANCELLED;
-}
+bool IsFinished(v1::MilestoneStatus status) { return IsFinishedStatus(status); }
 
 bool IsOverdueAt(const std::string& deadline, v1::MilestoneStatus status, absl::CivilDay day) {
-  if (deadline.empty() || IsFinished(status)) {
-    return false;
-  }
-  auto parsed = ParseDate("deadline", deadline);
-  return parsed.ok() && *parsed <= day;
+  return IsOverdue(deadline, status, day);
 }
 
 v1::MilestoneStatus RollUp(const std::vector<const v1::Milestone*>& milestones) {

@@ -16,10 +16,10 @@
 #include "common/importers/loader.h"
 #include "common/importers/test/seed_test_util.h"
 #include "goldenthread/v1/report.grpc.pb.h"
+#include "grpc_report_backend.h"
 #include "gt/identity.h"
 #include "gt/sql_util.h"
 #include "milestone_fixture.h"
-#include "report_backend.h"
 #include "report_grpc.h"
 #include "report_manager.h"
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "goldenthread/v1/milestone_mock.grpc.pb.h"
 #include "goldenthread/v1/plan_mock.grpc.pb.h"
+#include "grpc_report_backend.h"
 #include "gt/sql_util.h"
 #include "render/renderers.h"
 #include "report_builders.h"

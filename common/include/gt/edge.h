@@ -5,9 +5,9 @@
 #include "absl/time/time.h"
 #include "gt/call_deadline.h"
 #include "gt/drain.h"
+#include "gt/grpc_status.h"
 #include "gt/identity.h"
 #include "gt/request_check.h"
-#include "gt/status.h"
 
 namespace gt {
 

@@ -12,26 +12,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gt/mysql_pool.h"
+#include "gt/request_key.h"
 
 namespace gt {
 
 // AIP-155 idempotency over a service's `request_log` table (see any
-// schema/0001_*.sql). Used inside the write's own transaction, so the log row
-// and the write commit or roll back together.
-struct RequestKey {
-  std::string organisation;
-  std::string request_id;
-  std::string method;
-  // SHA-256 of the request with its request_id cleared.
-  std::string request_hash;
-};
-
-// Validates request_id (field name for errors) and hashes the request. The
-// message must be passed with request_id already cleared.
-absl::StatusOr<RequestKey> MakeRequestKey(absl::string_view organisation,
-                                          absl::string_view request_id, absl::string_view method,
-                                          const google::protobuf::Message& request_without_id);
-
+// schema/0001_*.sql), for a RequestKey (gt/request_key.h). Used inside the
+// write's own transaction, so the log row and the write commit or roll back
+// together.
 // Claims the request id in one INSERT. Concurrent repeats wait on the row
 // lock, then see the committed answer. Returns:
 //   nullopt           -> new request: do the write (then RecordResponse()

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "gt/mysql_pool.h"
+#include "gt/sha256.h"
 
 namespace gt {
 
@@ -18,8 +19,6 @@ struct Migration {
   std::string name;
   std::string sql;
 };
-
-std::string Sha256Hex(absl::string_view data);
 
 // Splits a migration into statements on ';' at the end of a line; "--" comment
 // lines are dropped.

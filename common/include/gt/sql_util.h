@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "gt/timestamps.h"
 
 namespace gt {
 
@@ -20,12 +21,6 @@ void BindNullableDouble(sql::PreparedStatement& st, int index, std::optional<dou
 std::string GetNullableString(sql::ResultSet& rs, int column);
 std::optional<int32_t> GetNullableInt(sql::ResultSet& rs, int column);
 std::optional<double> GetNullableDouble(sql::ResultSet& rs, int column);
-
-// DATETIME(6) text "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) <-> time.
-std::string FormatDbTime(absl::Time t);
-absl::Time ParseDbTime(const std::string& text);
-google::protobuf::Timestamp ToTimestamp(absl::Time t);
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
 
 // "(?,?,?),(?,?,?)" for multi-row prepared INSERTs; only placeholders are
 // generated, values are always bound.

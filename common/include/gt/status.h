@@ -1,9 +1,10 @@
 #pragma once
 
-#include <grpcpp/support/status.h>
-
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,29 +32,23 @@
 
 namespace gt {
 
-// The one place absl::Status becomes grpc::Status. Codes map one to one; the
-// message is passed through, so everything below the edge must already speak
-// in messages a caller can act on (no SQL text, no exception dumps).
-grpc::Status ToGrpcStatus(const absl::Status& status);
-absl::Status FromGrpcStatus(const grpc::Status& status);
+// The absl::Status payload that holds a serialized google.rpc.BadRequest
+// (the same type URL as in the Any that carries it over the wire).
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
+
+// The serialized google.rpc.BadRequest an INVALID_ARGUMENT status stands
+// for: its payload (InvalidField), else one violation read from a message
+// that starts with a field path and ": " ("requests[3].progress.comment:
+// must ..."), else none. gt/grpc_status.h sends it as error details.
+std::optional<std::string> BadRequestFor(const absl::Status& status);
 
 // INVALID_ARGUMENT "<field>: <rule>", e.g.
-// "plan.title: must not be empty".
+// "plan.title: must not be empty", with the BadRequest payload
+// {field, rule}.
 absl::Status InvalidField(absl::string_view field, absl::string_view rule);
 
 // NOT_FOUND "<kind> <name> not found". Used both for a missing resource and for
 // one in another organisation, so the two answers cannot be told apart.
 absl::Status NotFound(absl::string_view kind, absl::string_view name);
-
-// Finishes a unary gRPC handler: copies the value into the response or maps
-// the error.
-template <typename T>
-grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) {
-    return ToGrpcStatus(result.status());
-  }
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
 
 }  // namespace gt

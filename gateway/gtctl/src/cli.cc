@@ -16,7 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gt/dates.h"
-#include "gt/migrations.h"
+#include "gt/sha256.h"
 
 namespace gt::gtctl {
 

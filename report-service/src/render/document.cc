@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gt/dates.h"
-#include "gt/sql_util.h"
+#include "gt/timestamps.h"
 #include "report_model.h"
 
 namespace gt::report::render {

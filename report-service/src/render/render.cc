@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
-#include "gt/sql_util.h"
 #include "gt/status.h"
+#include "gt/timestamps.h"
 #include "render/renderers.h"
 
 namespace gt::report::render {

@@ -1,10 +1,10 @@
-#include "activity_directory.h"
+#include "grpc_activity_directory.h"
 
 #include <grpcpp/client_context.h>
 
 #include "absl/strings/numbers.h"
 #include "goldenthread/v1/common.pb.h"
-#include "gt/status.h"
+#include "gt/grpc_status.h"
 
 namespace gt::milestone {
 

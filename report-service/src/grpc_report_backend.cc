@@ -1,11 +1,11 @@
-#include "report_backend.h"
+#include "grpc_report_backend.h"
 
 #include <grpcpp/client_context.h>
 
 #include "absl/strings/str_cat.h"
 #include "gt/dates.h"
-#include "gt/sql_util.h"
-#include "gt/status.h"
+#include "gt/timestamps.h"
+#include "gt/grpc_status.h"
 
 namespace gt::report {
 
