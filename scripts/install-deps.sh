@@ -25,6 +25,8 @@ packages=(
   mariadb-server mariadb-client prometheus
   # tools: scripts/gt-call (python3-grpcio), web UI and its browser tests
   python3 python3-grpcio python3-protobuf curl ca-certificates nodejs npm chromium
+  # style gate (scripts/check-style.sh)
+  clang-format clang-tidy
 )
 
 check_only=0

@@ -13,11 +13,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   const auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
   if (status.code() != absl::StatusCode::kInvalidArgument) {
-    return grpc::Status(code, std::move(message));
+    return grpc::Status(code, message);
   }
   std::optional<std::string> bad_request = BadRequestFor(status);
   if (!bad_request.has_value()) {
-    return grpc::Status(code, std::move(message));
+    return grpc::Status(code, message);
   }
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
@@ -25,7 +25,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::protobuf::Any* any = details.add_details();
   any->set_type_url(std::string(kBadRequestTypeUrl));
   any->set_value(*std::move(bad_request));
-  return grpc::Status(code, std::move(message), details.SerializeAsString());
+  return grpc::Status(code, message, details.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -68,11 +68,11 @@ grpc::Status ReplaceCodeAndMessage(const grpc::Status& original, grpc::StatusCod
   google::rpc::Status details;
   if (original.error_details().empty() || !details.ParseFromString(original.error_details()) ||
       details.details().empty()) {
-    return grpc::Status(code, std::move(message));
+    return grpc::Status(code, message);
   }
   details.set_code(static_cast<int>(code));
   details.set_message(message);
-  return grpc::Status(code, std::move(message), details.SerializeAsString());
+  return grpc::Status(code, message, details.SerializeAsString());
 }
 
 }  // namespace gt

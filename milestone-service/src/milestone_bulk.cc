@@ -333,7 +333,16 @@ absl::StatusOr<v1::ReconcileMilestonesResponse> MilestoneManager::ReconcileMiles
         Apply(u, row);
         changes.history.push_back(std::move(u));
       };
-      if (!m.current_deadline().empty() && m.current_deadline() != row.current_deadline) {
+      // A file speaks for `effective`. Where the milestone already has a
+      // later deadline revision (or progress update), the file cannot say
+      // anything about now, and restating its older state would only
+      // duplicate history (reloading a quarter's document after officers
+      // have updated): that part of the file is left out. Correcting the
+      // past is UpdateMilestoneProgress / ReviseDeadline with effective_at.
+      const bool deadline_is_newer = row.deadline_effective_at > effective;
+      const bool progress_is_newer = row.progress_effective_at > effective;
+      if (!deadline_is_newer && !m.current_deadline().empty() &&
+          m.current_deadline() != row.current_deadline) {
         if (request.revision_reason().find_first_not_of(" \t\r\n") == std::string::npos) {
           return InvalidField(
               "revision_reason",
@@ -345,8 +354,9 @@ absl::StatusOr<v1::ReconcileMilestonesResponse> MilestoneManager::ReconcileMiles
         append(RevisionRow(row, m.current_deadline(), request.revision_reason()));
       }
       const UpdateRow& first = n.history.front();  // the state the file gives
-      if (first.status != row.status || first.percent_complete != row.percent_complete ||
-          first.comment != row.latest_comment) {
+      if (!progress_is_newer &&
+          (first.status != row.status || first.percent_complete != row.percent_complete ||
+           first.comment != row.latest_comment)) {
         UpdateRow u;
         u.kind = v1::PROGRESS;
         u.status = first.status;

@@ -224,5 +224,49 @@ TEST_F(MilestoneServiceTest, ReconcilingAPlanKeepsIdsAndHistoryAndWritesOnlyWhat
   EXPECT_TRUE(absl::StrContains(baseline.error_message(), "milestones[3].baseline_deadline"));
 }
 
+// A file that speaks for a date before a milestone's latest progress update
+// or deadline revision says nothing about now: re-importing it (an old
+// quarter's document after officers have updated) appends nothing for those
+// parts and leaves the later state as it is. (A file newer than the state
+// applies: ReconcilingAPlanKeepsIdsAndHistoryAndWritesOnlyWhatChanged.)
+TEST_F(MilestoneServiceTest, ReconcilingAnOlderFileLeavesLaterUpdatesAlone) {
+  auto activities = world_->MakePlan("th", "older");
+  v1::Milestone m = world_->Create("th", "older", activities[0], "Old file", "PLACE", "2018-03-31");
+  ASSERT_TRUE(Progress("th", m.name(), v1::DELAYED, 40, "officer, October", At(2017, 10, 15)).ok());
+  v1::ReviseDeadlineRequest revise;
+  revise.set_name(m.name());
+  revise.set_new_deadline("2018-06-30");
+  revise.set_reason("officer moved it");
+  *revise.mutable_effective_at() = At(2017, 10, 16);
+  v1::Milestone revised;
+  ASSERT_TRUE(stub().ReviseDeadline(MilestoneWorld::As("th").get(), revise, &revised).ok());
+  const size_t rows = History(stub(), m.name()).size();
+
+  v1::ReconcileMilestonesRequest request;
+  request.set_parent("organisations/th/plans/older");
+  *request.mutable_effective_at() = At(2017, 9, 30);
+  request.set_revision_reason("as the September document says");
+  for (const v1::Milestone& source : {m}) {
+    v1::Milestone* d = request.add_milestones();
+    d->set_name(source.name());
+    d->set_activity(source.activity());
+    d->set_title(source.title());
+    d->set_ordinal(source.ordinal());
+    d->set_directorate(source.directorate());
+    d->set_lead_officer(source.lead_officer());
+    d->set_status(v1::ON_TARGET);
+    d->set_percent_complete(25);
+    d->set_current_deadline("2018-03-31");
+  }
+  v1::ReconcileMilestonesResponse response;
+  ASSERT_TRUE(stub().ReconcileMilestones(MilestoneWorld::As("th").get(), request, &response).ok());
+  EXPECT_EQ(History(stub(), m.name()).size(), rows);
+  EXPECT_EQ(response.milestones(0).status(), v1::DELAYED);
+  EXPECT_EQ(response.milestones(0).current_deadline(), "2018-06-30");
+  EXPECT_EQ(response.milestones(0).revision_count(), 1);
+  EXPECT_EQ(response.history_rows(), 0);
+  EXPECT_EQ(response.unchanged(), 1);
+}
+
 }  // namespace
 }  // namespace gt::milestone

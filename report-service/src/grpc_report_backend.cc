@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gt/dates.h"
-#include "gt/timestamps.h"
 #include "gt/grpc_status.h"
+#include "gt/timestamps.h"
 
 namespace gt::report {
 

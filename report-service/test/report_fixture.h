@@ -170,7 +170,7 @@ class ReportWorld {
   // Loads documents merged into one plan, as scripts/load-demo.sh does: the
   // statuses speak for the end of `effective` (UTC).
   importers::LoadResult Load(const std::string& plan_id, absl::CivilDay effective,
-                             const std::vector<std::string>& seeds) {
+                             const std::vector<std::string>& seeds, bool replace = false) {
     importers::ImportedPlan merged;
     for (size_t i = 0; i < seeds.size(); ++i) {
       auto doc = importers::ReadDocument(ReadSeed(seeds[i]));
@@ -184,6 +184,7 @@ class ReportWorld {
     importers::LoadOptions options;
     options.organisation = "th";
     options.plan_id = plan_id;
+    options.replace = replace;
     options.effective_at = absl::FromCivil(effective + 1, absl::UTCTimeZone()) - absl::Seconds(1);
     options.decorate = [](grpc::ClientContext& c) {
       c.AddMetadata(kOrganisationHeader, "th");

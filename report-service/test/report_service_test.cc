@@ -1,6 +1,8 @@
 // Service tests: report-service in-process over plan-service and
 // milestone-service on real MariaDB. As published, organisation scoping,
 // reports before a plan's period, and the bound on backend calls.
+#include <set>
+
 #include "google/protobuf/util/message_differencer.h"
 #include "gt/dates.h"
 #include "gt/sql_util.h"
@@ -431,6 +433,62 @@ TEST(ReportServiceTest, OverdueTodayInAReportIsWhatEveryOtherViewSays) {
       metrics.find("goldenthread_milestones_overdue{directorate=\"OD\",organisation=\"today\","
                    "plan=\"now\"} 2"),
       std::string::npos);
+}
+
+}  // namespace
+}  // namespace gt::report::testing
+
+namespace gt::report::testing {
+namespace {
+
+// gt-load --replace (scripts/load-demo.sh on every run.sh) reconciles like
+// gtctl import --replace: loading the same document again keeps every id
+// and every history row, adds none, and an officer's update made between
+// the loads survives. It used to delete every milestone and create it anew.
+TEST(ReportServiceTest, ReloadingADocumentKeepsIdsAndHistory) {
+  ReportWorld& w = World();
+  w.CreateOrganisation("th", "London Borough of Tower Hamlets");
+  importers::LoadResult first =
+      w.Load("reload-2017", absl::CivilDay(2017, 9, 30), {kMonitoring2017});
+  ASSERT_GT(first.milestones.size(), 100u);
+  const std::string officer_update = first.milestones[7].name();
+  PostProgress(officer_update, v1::DELAYED, 40, "Contractor late", At(2017, 10, 15));
+  auto history_rows = [&] {
+    return std::stoi(w.services.milestone_db_.QueryScalar(
+        "SELECT COUNT(*) FROM milestone_updates WHERE org_id = 'th' AND plan_id = 'reload-2017'"));
+  };
+  const int rows_before = history_rows();
+
+  importers::LoadResult second =
+      w.Load("reload-2017", absl::CivilDay(2017, 9, 30), {kMonitoring2017}, /*replace=*/true);
+  std::set<std::string> before, after;
+  for (const auto& m : first.milestones) {
+    before.insert(m.name());
+  }
+  for (const auto& m : second.milestones) {
+    after.insert(m.name());
+  }
+  EXPECT_EQ(before, after);
+  EXPECT_EQ(history_rows(), rows_before);
+  v1::ListMilestoneUpdatesRequest list;
+  list.set_parent(officer_update);
+  v1::ListMilestoneUpdatesResponse updates;
+  ASSERT_TRUE(w.services.stub_
+                  ->ListMilestoneUpdates(milestone::MilestoneWorld::As("th").get(), list, &updates)
+                  .ok());
+  bool kept = false;
+  for (const auto& u : updates.updates()) {
+    kept = kept || u.comment() == "Contractor late";
+  }
+  EXPECT_TRUE(kept) << updates.DebugString();
+  // The officer's later update is still the milestone's state.
+  v1::GetMilestoneRequest get;
+  get.set_name(officer_update);
+  v1::Milestone now;
+  ASSERT_TRUE(
+      w.services.stub_->GetMilestone(milestone::MilestoneWorld::As("th").get(), get, &now).ok());
+  EXPECT_EQ(now.status(), v1::DELAYED);
+  EXPECT_EQ(now.percent_complete(), 40);
 }
 
 }  // namespace

@@ -25,7 +25,9 @@ ABSL_FLAG(std::string, token, "", "API token, when talking to the gateway");
 ABSL_FLAG(std::string, organisation, "", "Organisation id, e.g. th");
 ABSL_FLAG(std::string, plan_id, "", "Plan id, e.g. 2017-18");
 ABSL_FLAG(std::string, effective, "", "Date the documents' statuses speak for, YYYY-MM-DD");
-ABSL_FLAG(bool, replace, false, "Replace the plan if it exists");
+ABSL_FLAG(bool, replace, false,
+          "Replace the plan if it exists, keeping its milestones' ids and history "
+          "(reconciled as gtctl import --replace does)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(

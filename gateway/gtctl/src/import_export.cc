@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "cli.h"
 #include "common/importers/importers.h"
+#include "common/importers/loader.h"
 #include "gt/dates.h"
 #include "gt/directorates.h"
 #include "gt/sql_util.h"
@@ -106,20 +107,14 @@ int Reconcile(const Args& args, const Client& client, const std::string& plan,
       return kRefused;
     }
   }
-  v1::ReconcileMilestonesRequest request;
-  request.set_parent(plan);
-  for (const auto& m : document.milestones) {
-    const auto& path = m.activity_path;
-    v1::Milestone* out = request.add_milestones();
-    *out = m.milestone;
-    out->set_activity(tree.priorities(path[0]).outcomes(path[1]).activities(path[2]).name());
-    if (!absl::StartsWith(out->name(), absl::StrCat(plan, "/milestones/"))) {
-      out->clear_name();  // another plan's id (a copied export): matched by title
-    }
-  }
-  *request.mutable_effective_at() = ToTimestamp(effective);
-  request.set_revision_reason(
+  absl::StatusOr<v1::ReconcileMilestonesRequest> built = importers::ReconcileRequest(
+      plan, document, tree, effective,
       args.Get("revision-reason", "Deadline revised, as reported in the imported document"));
+  if (!built.ok()) {
+    std::cerr << "error: " << built.status().message() << "\n";
+    return kBadInput;
+  }
+  v1::ReconcileMilestonesRequest& request = *built;
   // The same file against the same plan state is the same request: sent
   // again after any failure, it is settled once.
   if (dry_run) {
