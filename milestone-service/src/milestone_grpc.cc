@@ -20,38 +20,106 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
-#define GT_SIMPLE(Method, Request, Response)                                                  \
-  grpc::ServerUnaryReactor* MilestoneGrpcService::Method(                                     \
-      grpc::CallbackServerContext* context, const v1::Request* request, Response* response) { \
-    return RunUnary(workers_, context, *request, [this, context, request, response] {         \
-      return Respond(manager_.Method(CallerFrom(*context), *request), response);              \
-    });                                                                                       \
-  }
-#define GT_WITH_DEADLINE(Method, Request, Response)                                           \
-  grpc::ServerUnaryReactor* MilestoneGrpcService::Method(                                     \
-      grpc::CallbackServerContext* context, const v1::Request* request, Response* response) { \
-    return RunUnary(workers_, context, *request, [this, context, request, response] {         \
-      return Respond(manager_.Method(CallerFrom(*context), DeadlineOf(*context), *request),   \
-                     response);                                                               \
-    });                                                                                       \
-  }
+grpc::ServerUnaryReactor* MilestoneGrpcService::CreateMilestone(
+    grpc::CallbackServerContext* context, const v1::CreateMilestoneRequest* request,
+    v1::Milestone* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.CreateMilestone(CallerFrom(*context), DeadlineOf(*context), *request),
+                   response);
+  });
+}
 
-GT_WITH_DEADLINE(CreateMilestone, CreateMilestoneRequest, v1::Milestone)
-GT_WITH_DEADLINE(BatchCreateMilestones, BatchCreateMilestonesRequest,
-                 v1::BatchCreateMilestonesResponse)
-GT_SIMPLE(GetMilestone, GetMilestoneRequest, v1::Milestone)
-GT_SIMPLE(ListMilestones, ListMilestonesRequest, v1::ListMilestonesResponse)
-GT_SIMPLE(UpdateMilestone, UpdateMilestoneRequest, v1::Milestone)
-GT_SIMPLE(UpdateMilestoneProgress, UpdateMilestoneProgressRequest, v1::Milestone)
-GT_SIMPLE(ReviseDeadline, ReviseDeadlineRequest, v1::Milestone)
-GT_SIMPLE(BatchCreateMilestoneUpdates, BatchCreateMilestoneUpdatesRequest,
-          v1::BatchCreateMilestoneUpdatesResponse)
-GT_WITH_DEADLINE(ReconcileMilestones, ReconcileMilestonesRequest, v1::ReconcileMilestonesResponse)
-GT_SIMPLE(ListMilestoneUpdates, ListMilestoneUpdatesRequest, v1::ListMilestoneUpdatesResponse)
-GT_SIMPLE(GetMilestonesAsOf, GetMilestonesAsOfRequest, v1::GetMilestonesAsOfResponse)
-GT_SIMPLE(CountOverdue, CountOverdueRequest, v1::CountOverdueResponse)
-#undef GT_SIMPLE
-#undef GT_WITH_DEADLINE
+grpc::ServerUnaryReactor* MilestoneGrpcService::BatchCreateMilestones(
+    grpc::CallbackServerContext* context, const v1::BatchCreateMilestonesRequest* request,
+    v1::BatchCreateMilestonesResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(
+        manager_.BatchCreateMilestones(CallerFrom(*context), DeadlineOf(*context), *request),
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::GetMilestone(grpc::CallbackServerContext* context,
+                                                             const v1::GetMilestoneRequest* request,
+                                                             v1::Milestone* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.GetMilestone(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ListMilestones(
+    grpc::CallbackServerContext* context, const v1::ListMilestonesRequest* request,
+    v1::ListMilestonesResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.ListMilestones(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::UpdateMilestone(
+    grpc::CallbackServerContext* context, const v1::UpdateMilestoneRequest* request,
+    v1::Milestone* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.UpdateMilestone(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::UpdateMilestoneProgress(
+    grpc::CallbackServerContext* context, const v1::UpdateMilestoneProgressRequest* request,
+    v1::Milestone* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.UpdateMilestoneProgress(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ReviseDeadline(
+    grpc::CallbackServerContext* context, const v1::ReviseDeadlineRequest* request,
+    v1::Milestone* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.ReviseDeadline(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::BatchCreateMilestoneUpdates(
+    grpc::CallbackServerContext* context, const v1::BatchCreateMilestoneUpdatesRequest* request,
+    v1::BatchCreateMilestoneUpdatesResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.BatchCreateMilestoneUpdates(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ReconcileMilestones(
+    grpc::CallbackServerContext* context, const v1::ReconcileMilestonesRequest* request,
+    v1::ReconcileMilestonesResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(
+        manager_.ReconcileMilestones(CallerFrom(*context), DeadlineOf(*context), *request),
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ListMilestoneUpdates(
+    grpc::CallbackServerContext* context, const v1::ListMilestoneUpdatesRequest* request,
+    v1::ListMilestoneUpdatesResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.ListMilestoneUpdates(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::GetMilestonesAsOf(
+    grpc::CallbackServerContext* context, const v1::GetMilestonesAsOfRequest* request,
+    v1::GetMilestonesAsOfResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.GetMilestonesAsOf(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::CountOverdue(grpc::CallbackServerContext* context,
+                                                             const v1::CountOverdueRequest* request,
+                                                             v1::CountOverdueResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(manager_.CountOverdue(CallerFrom(*context), *request), response);
+  });
+}
 
 grpc::ServerUnaryReactor* MilestoneGrpcService::DeleteMilestone(
     grpc::CallbackServerContext* context, const v1::DeleteMilestoneRequest* request,

@@ -25,28 +25,51 @@ class MilestoneGrpcService final : public goldenthread::v1::MilestoneService::Ca
                        int worker_threads = 16)
       : manager_(manager), bus_(bus), watch_buffer_(watch_buffer), workers_(worker_threads) {}
 
-#define GT_RPC(Method, Request, Response)                                                        \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,                         \
-                                   const goldenthread::v1::Request* request, Response* response) \
-      override;
-  GT_RPC(CreateMilestone, CreateMilestoneRequest, goldenthread::v1::Milestone)
-  GT_RPC(BatchCreateMilestones, BatchCreateMilestonesRequest,
-         goldenthread::v1::BatchCreateMilestonesResponse)
-  GT_RPC(GetMilestone, GetMilestoneRequest, goldenthread::v1::Milestone)
-  GT_RPC(ListMilestones, ListMilestonesRequest, goldenthread::v1::ListMilestonesResponse)
-  GT_RPC(UpdateMilestone, UpdateMilestoneRequest, goldenthread::v1::Milestone)
-  GT_RPC(DeleteMilestone, DeleteMilestoneRequest, google::protobuf::Empty)
-  GT_RPC(UpdateMilestoneProgress, UpdateMilestoneProgressRequest, goldenthread::v1::Milestone)
-  GT_RPC(ReviseDeadline, ReviseDeadlineRequest, goldenthread::v1::Milestone)
-  GT_RPC(BatchCreateMilestoneUpdates, BatchCreateMilestoneUpdatesRequest,
-         goldenthread::v1::BatchCreateMilestoneUpdatesResponse)
-  GT_RPC(ReconcileMilestones, ReconcileMilestonesRequest,
-         goldenthread::v1::ReconcileMilestonesResponse)
-  GT_RPC(ListMilestoneUpdates, ListMilestoneUpdatesRequest,
-         goldenthread::v1::ListMilestoneUpdatesResponse)
-  GT_RPC(GetMilestonesAsOf, GetMilestonesAsOfRequest, goldenthread::v1::GetMilestonesAsOfResponse)
-  GT_RPC(CountOverdue, CountOverdueRequest, goldenthread::v1::CountOverdueResponse)
-#undef GT_RPC
+  grpc::ServerUnaryReactor* CreateMilestone(grpc::CallbackServerContext* context,
+                                            const goldenthread::v1::CreateMilestoneRequest* request,
+                                            goldenthread::v1::Milestone* response) override;
+  grpc::ServerUnaryReactor* BatchCreateMilestones(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::BatchCreateMilestonesRequest* request,
+      goldenthread::v1::BatchCreateMilestonesResponse* response) override;
+  grpc::ServerUnaryReactor* GetMilestone(grpc::CallbackServerContext* context,
+                                         const goldenthread::v1::GetMilestoneRequest* request,
+                                         goldenthread::v1::Milestone* response) override;
+  grpc::ServerUnaryReactor* ListMilestones(
+      grpc::CallbackServerContext* context, const goldenthread::v1::ListMilestonesRequest* request,
+      goldenthread::v1::ListMilestonesResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateMilestone(grpc::CallbackServerContext* context,
+                                            const goldenthread::v1::UpdateMilestoneRequest* request,
+                                            goldenthread::v1::Milestone* response) override;
+  grpc::ServerUnaryReactor* DeleteMilestone(grpc::CallbackServerContext* context,
+                                            const goldenthread::v1::DeleteMilestoneRequest* request,
+                                            google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* UpdateMilestoneProgress(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::UpdateMilestoneProgressRequest* request,
+      goldenthread::v1::Milestone* response) override;
+  grpc::ServerUnaryReactor* ReviseDeadline(grpc::CallbackServerContext* context,
+                                           const goldenthread::v1::ReviseDeadlineRequest* request,
+                                           goldenthread::v1::Milestone* response) override;
+  grpc::ServerUnaryReactor* BatchCreateMilestoneUpdates(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::BatchCreateMilestoneUpdatesRequest* request,
+      goldenthread::v1::BatchCreateMilestoneUpdatesResponse* response) override;
+  grpc::ServerUnaryReactor* ReconcileMilestones(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::ReconcileMilestonesRequest* request,
+      goldenthread::v1::ReconcileMilestonesResponse* response) override;
+  grpc::ServerUnaryReactor* ListMilestoneUpdates(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::ListMilestoneUpdatesRequest* request,
+      goldenthread::v1::ListMilestoneUpdatesResponse* response) override;
+  grpc::ServerUnaryReactor* GetMilestonesAsOf(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::GetMilestonesAsOfRequest* request,
+      goldenthread::v1::GetMilestonesAsOfResponse* response) override;
+  grpc::ServerUnaryReactor* CountOverdue(grpc::CallbackServerContext* context,
+                                         const goldenthread::v1::CountOverdueRequest* request,
+                                         goldenthread::v1::CountOverdueResponse* response) override;
 
   grpc::ServerWriteReactor<goldenthread::v1::MilestoneUpdate>* WatchMilestoneUpdates(
       grpc::CallbackServerContext* context,

@@ -14,6 +14,19 @@ namespace {
 
 constexpr absl::Duration kLongestBackendCall = absl::Seconds(60);
 
+// A handler's body: AdmitCall (its refusal is the answer), then `fn()`, the
+// grpc::Status the call finishes with. No ScopedCallDeadline, unlike
+// RunSyncUnary: report-service has no database, and its backend calls carry
+// the caller's deadline themselves (DecoratorFor).
+template <typename Fn>
+grpc::Status RunAdmitted(const grpc::ServerContext& context,
+                         const google::protobuf::Message& request, Fn fn) {
+  if (grpc::Status admitted = AdmitCall(context, request); !admitted.ok()) {
+    return admitted;
+  }
+  return fn();
+}
+
 }  // namespace
 
 CallDecorator DecoratorFor(const grpc::ServerContext& context) {
@@ -26,21 +39,63 @@ CallDecorator DecoratorFor(const grpc::ServerContext& context) {
   };
 }
 
-#define GT_RPC(Method, Request, Response)                                                          \
-  grpc::Status ReportGrpcService::Method(grpc::ServerContext* context, const v1::Request* request, \
-                                         Response* response) {                                     \
-    if (grpc::Status admitted = AdmitCall(*context, *request); !admitted.ok()) {                   \
-      return admitted;                                                                             \
-    }                                                                                              \
-    return Respond(manager_.Method(CallerFrom(*context), DecoratorFor(*context), *request),        \
-                   response);                                                                      \
-  }
-GT_RPC(GetEndOfYearReport, ReportRequest, v1::EndOfYearReport)
-GT_RPC(GetProgressReport, ProgressReportRequest, v1::ProgressReport)
-GT_RPC(GetDeadlineRevisionReport, ReportRequest, v1::DeadlineRevisionReport)
-GT_RPC(GetActionPlanReport, ReportRequest, v1::ActionPlanReport)
-GT_RPC(GetChangesReport, ChangesReportRequest, v1::ChangesReport)
-GT_RPC(RenderReport, RenderReportRequest, v1::RenderedReport)
-#undef GT_RPC
+grpc::Status ReportGrpcService::GetEndOfYearReport(grpc::ServerContext* context,
+                                                   const v1::ReportRequest* request,
+                                                   v1::EndOfYearReport* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(
+        manager_.GetEndOfYearReport(CallerFrom(*context), DecoratorFor(*context), *request),
+        response);
+  });
+}
+
+grpc::Status ReportGrpcService::GetProgressReport(grpc::ServerContext* context,
+                                                  const v1::ProgressReportRequest* request,
+                                                  v1::ProgressReport* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(
+        manager_.GetProgressReport(CallerFrom(*context), DecoratorFor(*context), *request),
+        response);
+  });
+}
+
+grpc::Status ReportGrpcService::GetDeadlineRevisionReport(grpc::ServerContext* context,
+                                                          const v1::ReportRequest* request,
+                                                          v1::DeadlineRevisionReport* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(
+        manager_.GetDeadlineRevisionReport(CallerFrom(*context), DecoratorFor(*context), *request),
+        response);
+  });
+}
+
+grpc::Status ReportGrpcService::GetActionPlanReport(grpc::ServerContext* context,
+                                                    const v1::ReportRequest* request,
+                                                    v1::ActionPlanReport* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(
+        manager_.GetActionPlanReport(CallerFrom(*context), DecoratorFor(*context), *request),
+        response);
+  });
+}
+
+grpc::Status ReportGrpcService::GetChangesReport(grpc::ServerContext* context,
+                                                 const v1::ChangesReportRequest* request,
+                                                 v1::ChangesReport* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(
+        manager_.GetChangesReport(CallerFrom(*context), DecoratorFor(*context), *request),
+        response);
+  });
+}
+
+grpc::Status ReportGrpcService::RenderReport(grpc::ServerContext* context,
+                                             const v1::RenderReportRequest* request,
+                                             v1::RenderedReport* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(manager_.RenderReport(CallerFrom(*context), DecoratorFor(*context), *request),
+                   response);
+  });
+}
 
 }  // namespace gt::report

@@ -12,16 +12,24 @@ class ReportGrpcService final : public goldenthread::v1::ReportService::Service 
  public:
   explicit ReportGrpcService(ReportManager& manager) : manager_(manager) {}
 
-#define GT_RPC(Method, Request, Response)                                                     \
-  grpc::Status Method(grpc::ServerContext* context, const goldenthread::v1::Request* request, \
-                      goldenthread::v1::Response* response) override;
-  GT_RPC(GetEndOfYearReport, ReportRequest, EndOfYearReport)
-  GT_RPC(GetProgressReport, ProgressReportRequest, ProgressReport)
-  GT_RPC(GetDeadlineRevisionReport, ReportRequest, DeadlineRevisionReport)
-  GT_RPC(GetActionPlanReport, ReportRequest, ActionPlanReport)
-  GT_RPC(GetChangesReport, ChangesReportRequest, ChangesReport)
-  GT_RPC(RenderReport, RenderReportRequest, RenderedReport)
-#undef GT_RPC
+  grpc::Status GetEndOfYearReport(grpc::ServerContext* context,
+                                  const goldenthread::v1::ReportRequest* request,
+                                  goldenthread::v1::EndOfYearReport* response) override;
+  grpc::Status GetProgressReport(grpc::ServerContext* context,
+                                 const goldenthread::v1::ProgressReportRequest* request,
+                                 goldenthread::v1::ProgressReport* response) override;
+  grpc::Status GetDeadlineRevisionReport(
+      grpc::ServerContext* context, const goldenthread::v1::ReportRequest* request,
+      goldenthread::v1::DeadlineRevisionReport* response) override;
+  grpc::Status GetActionPlanReport(grpc::ServerContext* context,
+                                   const goldenthread::v1::ReportRequest* request,
+                                   goldenthread::v1::ActionPlanReport* response) override;
+  grpc::Status GetChangesReport(grpc::ServerContext* context,
+                                const goldenthread::v1::ChangesReportRequest* request,
+                                goldenthread::v1::ChangesReport* response) override;
+  grpc::Status RenderReport(grpc::ServerContext* context,
+                            const goldenthread::v1::RenderReportRequest* request,
+                            goldenthread::v1::RenderedReport* response) override;
 
  private:
   ReportManager& manager_;

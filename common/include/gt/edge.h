@@ -28,12 +28,19 @@ inline grpc::Status AdmitCall(const grpc::ServerContextBase& context,
   return ToGrpcStatus(CheckRequestValues(request));
 }
 
-}  // namespace gt
+// A synchronous unary handler's body: AdmitCall (its refusal is the answer),
+// then `fn()` — which returns the grpc::Status the call finishes with — run
+// with the call's deadline in scope (ScopedCallDeadline), so that work below
+// the edge (a database wait) ends with the call. The sync-API counterpart of
+// RunUnary (gt/worker_pool.h).
+template <typename Fn>
+grpc::Status RunSyncUnary(grpc::ServerContext* context, const google::protobuf::Message& request,
+                          Fn fn) {
+  if (grpc::Status admitted = AdmitCall(*context, request); !admitted.ok()) {
+    return admitted;
+  }
+  const ScopedCallDeadline call_deadline(absl::FromChrono(context->deadline()));
+  return fn();
+}
 
-// The first line of a synchronous unary handler: AdmitCall, then the call's
-// deadline in scope for what it runs.
-#define GT_BEGIN_SYNC_CALL(context, request)                                                     \
-  if (grpc::Status gt_admitted_ = ::gt::AdmitCall(*(context), *(request)); !gt_admitted_.ok()) { \
-    return gt_admitted_;                                                                         \
-  }                                                                                              \
-  const ::gt::ScopedCallDeadline gt_call_deadline_(absl::FromChrono((context)->deadline()))
+}  // namespace gt
