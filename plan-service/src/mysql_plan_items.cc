@@ -20,6 +20,7 @@ using namespace sqlrows;  // NOLINT(google-build-using-namespace): this reposito
 
 absl::Status MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row,
                                              const RequestKey* request,
+                                             const absl::Status& refuse_new,
                                              google::protobuf::Message& answer,
                                              const std::function<void(const ItemRow&)>& answered) {
   return RunTransaction(pool_, Deadline(), "CreateItem", [&](Session& c) -> absl::Status {
@@ -30,6 +31,7 @@ absl::Status MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row,
         return absl::OkStatus();
       }
     }
+    GT_RETURN_IF_ERROR(refuse_new);  // rolls the claim back
     if (row.parent_kind == ItemKind::kPlan) {
       GT_RETURN_IF_ERROR(LoadPlan(c, plan, false).status());
     } else {

@@ -43,7 +43,7 @@ class MysqlPlanRepository : public PlanRepository {
       const std::function<absl::Status(const goldenthread::v1::Plan&)>& check) override;
 
   absl::Status CreateItem(const PlanKey& plan, ItemRow row, const RequestKey* request,
-                          google::protobuf::Message& answer,
+                          const absl::Status& refuse_new, google::protobuf::Message& answer,
                           const std::function<void(const ItemRow&)>& answered) override;
   absl::StatusOr<ItemRow> GetItem(const ItemKey& key) override;
   absl::StatusOr<std::vector<ItemRow>> ListItems(const PlanKey& plan, ItemKind kind,

@@ -288,9 +288,6 @@ absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const Request&
   row.parent_kind = parent_key.kind;
   row.parent_id = parent_key.id;
   GT_RETURN_IF_ERROR(ValidateItem(KindNoun(T::kKind), row));
-  GT_ASSIGN_OR_RETURN(v1::PlanTree current, repository_.GetPlanTree(parent_key.plan));
-  GT_RETURN_IF_ERROR(
-      CheckTreeFits(KindNoun(T::kKind), parent_key.plan, current, 1, item.ByteSizeLong()));
   std::optional<RequestKey> rk;
   if (!request.request_id().empty()) {
     Request body = request;
@@ -299,9 +296,18 @@ absl::StatusOr<Msg> PlanManager::CreateItem(const Caller& caller, const Request&
         rk, MakeRequestKey(parent_key.plan.organisation, request.request_id(),
                            absl::StripSuffix(Request::descriptor()->name(), "Request"), body));
   }
+  GT_ASSIGN_OR_RETURN(v1::PlanTree current, repository_.GetPlanTree(parent_key.plan));
+  // A full tree refuses a new create, but not the retry of one that was
+  // written (it may be what filled the tree): the repository answers a
+  // stored request first and only then refuses.
+  absl::Status fits =
+      CheckTreeFits(KindNoun(T::kKind), parent_key.plan, current, 1, item.ByteSizeLong());
+  if (!fits.ok() && !rk.has_value()) {
+    return fits;
+  }
   Msg out;
   GT_RETURN_IF_ERROR(repository_.CreateItem(
-      parent_key.plan, row, rk.has_value() ? &*rk : nullptr, out,
+      parent_key.plan, row, rk.has_value() ? &*rk : nullptr, fits, out,
       [&](const ItemRow& created) { out = T::To(parent_key.plan, created); }));
   return out;
 }

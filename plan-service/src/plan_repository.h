@@ -55,9 +55,10 @@ class PlanRepository {
   // the row is appended after its siblings. `answered` turns the created row
   // into the call's answer in `answer`; with `request` (may be null) that
   // answer is stored with the write, and a repeat of the request gets it back
-  // in `answer` without writing anything.
+  // in `answer` without writing anything. A non-OK `refuse_new` is returned
+  // (nothing written) unless the request is such a repeat.
   virtual absl::Status CreateItem(const PlanKey& plan, ItemRow row, const RequestKey* request,
-                                  google::protobuf::Message& answer,
+                                  const absl::Status& refuse_new, google::protobuf::Message& answer,
                                   const std::function<void(const ItemRow&)>& answered) = 0;
   virtual absl::StatusOr<ItemRow> GetItem(const ItemKey& key) = 0;
   // Items of `kind` in the plan; with `parent`, only its children.

@@ -36,8 +36,8 @@ class MockPlanRepository : public PlanRepository {
   MOCK_METHOD(absl::Status, DeletePlan,
               (const PlanKey&, const std::function<absl::Status(const v1::Plan&)>&), (override));
   MOCK_METHOD(absl::Status, CreateItem,
-              (const PlanKey&, ItemRow, const RequestKey*, google::protobuf::Message&,
-               const std::function<void(const ItemRow&)>&),
+              (const PlanKey&, ItemRow, const RequestKey*, const absl::Status&,
+               google::protobuf::Message&, const std::function<void(const ItemRow&)>&),
               (override));
   MOCK_METHOD(absl::StatusOr<ItemRow>, GetItem, (const ItemKey&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<ItemRow>>, ListItems,
@@ -178,24 +178,25 @@ TEST(PlanManagerUnitTest, ACreateWithARequestIdIsKeyedByMethodAndContent) {
   tree.mutable_plan()->set_name("organisations/th/plans/2017-18");
   EXPECT_CALL(repository, GetPlanTree(_)).WillRepeatedly(Return(tree));
   std::vector<RequestKey> keys;
-  EXPECT_CALL(repository, CreateItem(_, _, NotNull(), _, _))
+  EXPECT_CALL(repository, CreateItem(_, _, NotNull(), _, _, _))
       .Times(2)
       .WillRepeatedly(Invoke([&keys](const PlanKey& plan, ItemRow row, const RequestKey* key,
-                                     google::protobuf::Message&,
+                                     const absl::Status& refuse_new, google::protobuf::Message&,
                                      const std::function<void(const ItemRow&)>& answered) {
+        EXPECT_TRUE(refuse_new.ok());
         keys.push_back(*key);
         row.id = 41;
         answered(row);
         return absl::OkStatus();
       }));
-  EXPECT_CALL(repository, CreateItem(_, _, IsNull(), _, _))
-      .WillOnce(
-          Invoke([](const PlanKey&, ItemRow row, const RequestKey*, google::protobuf::Message&,
-                    const std::function<void(const ItemRow&)>& answered) {
-            row.id = 42;
-            answered(row);
-            return absl::OkStatus();
-          }));
+  EXPECT_CALL(repository, CreateItem(_, _, IsNull(), _, _, _))
+      .WillOnce(Invoke([](const PlanKey&, ItemRow row, const RequestKey*, const absl::Status&,
+                          google::protobuf::Message&,
+                          const std::function<void(const ItemRow&)>& answered) {
+        row.id = 42;
+        answered(row);
+        return absl::OkStatus();
+      }));
   v1::CreatePriorityRequest request;
   request.set_parent("organisations/th/plans/2017-18");
   request.set_request_id("create-1");
@@ -220,6 +221,43 @@ TEST(PlanManagerUnitTest, ACreateWithARequestIdIsKeyedByMethodAndContent) {
   request.set_request_id("has a space");
   EXPECT_EQ(manager.CreateItem(Of("th"), request, request.priority()).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// A full tree refuses a new create before anything is written — but a
+// retry of a create that was written (perhaps the one that filled the tree)
+// must still get its first answer, so with a request_id the refusal goes to
+// the repository, which answers a stored request first.
+TEST(PlanManagerUnitTest, AFullTreeRefusesNewCreatesButNotTheRetryOfAWrittenOne) {
+  StrictMock<MockPlanRepository> repository;
+  PlanManager manager(repository);
+  v1::PlanTree full;
+  full.mutable_plan()->set_name("organisations/th/plans/2017-18");
+  for (int i = 0; i < 5000; ++i) {
+    full.add_priorities()->set_code(std::to_string(i));
+  }
+  EXPECT_CALL(repository, GetPlanTree(_)).WillRepeatedly(Return(full));
+  v1::CreatePriorityRequest request;
+  request.set_parent("organisations/th/plans/2017-18");
+  request.mutable_priority()->set_code("5000");
+  request.mutable_priority()->set_title("One too many");
+  EXPECT_EQ(manager.CreateItem(Of("th"), request, request.priority()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  request.set_request_id("filled-it");
+  EXPECT_CALL(repository, CreateItem(_, _, NotNull(), _, _, _))
+      .WillOnce(
+          Invoke([](const PlanKey&, ItemRow, const RequestKey*, const absl::Status& refuse_new,
+                    google::protobuf::Message& answer, const std::function<void(const ItemRow&)>&) {
+            EXPECT_EQ(refuse_new.code(), absl::StatusCode::kInvalidArgument);
+            // As the SQL repository does for a stored request: the first answer.
+            v1::Priority first;
+            first.set_name("organisations/th/plans/2017-18/priorities/5001");
+            answer.CopyFrom(first);
+            return absl::OkStatus();
+          }));
+  auto retried = manager.CreateItem(Of("th"), request, request.priority());
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->name(), "organisations/th/plans/2017-18/priorities/5001");
 }
 
 }  // namespace
