@@ -45,7 +45,7 @@ ActivityState PlanView::StateOf(const v1::Activity& activity) const {
                                : state.status == v1::COMPLETED ? 100
                                                                : 0;
     }
-    state.overdue = IsOverdueAt(activity.deadline(), state.status, scope_.overdue_day);
+    state.overdue = IsOverdue(activity.deadline(), state.status, scope_.overdue_day);
     return state;
   }
   state.source = v1::ROLLED_UP;
@@ -55,21 +55,15 @@ ActivityState PlanView::StateOf(const v1::Activity& activity) const {
   for (const v1::Milestone* m : milestones) {
     any_overdue = any_overdue || m->overdue();
   }
-  state.overdue = any_overdue || IsOverdueAt(activity.deadline(), state.status, scope_.overdue_day);
+  state.overdue = any_overdue || IsOverdue(activity.deadline(), state.status, scope_.overdue_day);
   return state;
 }
 
 bool PlanView::Listed(const v1::Milestone& m) const {
-  if (IsFinished(m.status())) {
+  if (IsFinishedStatus(m.status())) {
     return false;
   }
   return m.overdue() || m.overdue_against_baseline() || m.status() == v1::DELAYED;
-}
-
-bool IsFinished(v1::MilestoneStatus status) { return IsFinishedStatus(status); }
-
-bool IsOverdueAt(const std::string& deadline, v1::MilestoneStatus status, absl::CivilDay day) {
-  return IsOverdue(deadline, status, day);
 }
 
 v1::MilestoneStatus RollUp(const std::vector<const v1::Milestone*>& milestones) {
@@ -84,7 +78,7 @@ v1::MilestoneStatus RollUp(const std::vector<const v1::Milestone*>& milestones) 
     }
     ++counted;
     completed += m->status() == v1::COMPLETED ? 1 : 0;
-    finished += IsFinished(m->status()) ? 1 : 0;
+    finished += IsFinishedStatus(m->status()) ? 1 : 0;
     not_started += m->status() == v1::NOT_STARTED ? 1 : 0;
     delayed = delayed || m->status() == v1::DELAYED;
   }

@@ -83,11 +83,6 @@ class PlanView {
   std::vector<const v1::Milestone*> none_;
 };
 
-// COMPLETED, DEFERRED and CANCELLED are finished: never overdue.
-bool IsFinished(v1::MilestoneStatus status);
-// The overdue rule of milestone-service, at the close of `day`.
-bool IsOverdueAt(const std::string& deadline, v1::MilestoneStatus status, absl::CivilDay day);
-
 // An activity's status from its milestones' statuses (non-empty):
 //   cancelled ones are left out unless all are cancelled (CANCELLED);
 //   all of the rest COMPLETED -> COMPLETED; any DELAYED -> DELAYED;
