@@ -37,6 +37,7 @@ Caller CallerFrom(const grpc::ServerContextBase& context) {
     caller.role = role;
   }
   caller.subject = Header(context, kSubjectHeader);
+  caller.directorates = SplitDirectorates(Header(context, kDirectoratesHeader));
   caller.request_id = Header(context, kRequestIdHeader);
   caller.seal = Header(context, kSealHeader);
   return caller;
@@ -44,8 +45,8 @@ Caller CallerFrom(const grpc::ServerContextBase& context) {
 
 void PropagateCall(const grpc::ServerContextBase& from, grpc::ClientContext& to) {
   to.set_deadline(from.deadline());
-  for (const char* key :
-       {kOrganisationHeader, kRoleHeader, kSubjectHeader, kRequestIdHeader, kSealHeader}) {
+  for (const char* key : {kOrganisationHeader, kRoleHeader, kSubjectHeader, kDirectoratesHeader,
+                          kRequestIdHeader, kSealHeader}) {
     std::string value = Header(from, key);
     if (!value.empty()) {
       to.AddMetadata(key, value);
@@ -57,10 +58,12 @@ namespace {
 
 std::string* seal_key = nullptr;  // set once at start-up, before any call
 
+// v2 covers the directorate scope: a seal made for an unlimited identity
+// does not vouch for the same identity with another scope, nor the reverse.
 std::string SealOver(absl::string_view key, absl::string_view organisation, absl::string_view role,
-                     absl::string_view subject, int64_t expires) {
-  std::string text =
-      absl::StrCat("gt-identity-v1\n", organisation, "\n", role, "\n", subject, "\n", expires);
+                     absl::string_view subject, absl::string_view directorates, int64_t expires) {
+  std::string text = absl::StrCat("gt-identity-v2\n", organisation, "\n", role, "\n", subject, "\n",
+                                  directorates, "\n", expires);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
@@ -79,7 +82,7 @@ const char* RoleText(goldenthread::v1::Role role) {
 
 std::string SealIdentity(absl::string_view key, const Caller& caller, absl::Time expires) {
   return SealOver(key, caller.organisation, RoleText(caller.role), caller.subject,
-                  absl::ToUnixSeconds(expires));
+                  JoinDirectorates(caller.directorates), absl::ToUnixSeconds(expires));
 }
 
 absl::Status CheckSeal(absl::string_view key, const grpc::ServerContextBase& context,
@@ -103,7 +106,7 @@ absl::Status CheckSeal(absl::string_view key, const grpc::ServerContextBase& con
   }
   const std::string want =
       SealOver(key, Header(context, kOrganisationHeader), Header(context, kRoleHeader),
-               Header(context, kSubjectHeader), expires);
+               Header(context, kSubjectHeader), Header(context, kDirectoratesHeader), expires);
   if (want.size() != seal.size() || CRYPTO_memcmp(want.data(), seal.data(), want.size()) != 0) {
     return refuse("an identity seal that does not match the identity sent");
   }
@@ -120,6 +123,9 @@ void AddSealedIdentity(grpc::ClientContext& context, absl::string_view key, cons
   }
   if (!caller.subject.empty()) {
     context.AddMetadata(kSubjectHeader, caller.subject);
+  }
+  if (!caller.directorates.empty()) {
+    context.AddMetadata(kDirectoratesHeader, JoinDirectorates(caller.directorates));
   }
   context.AddMetadata(kSealHeader, SealIdentity(key, caller, expires));
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gt/caller.h"
 #include "milestone_model.h"
@@ -24,6 +25,12 @@ struct ActivityPlace {
   int32_t activity_position = 0;
 };
 
+// A plan's own dates (plan-service's period_start .. period_end).
+struct PlanDates {
+  absl::CivilDay start;
+  absl::CivilDay end;
+};
+
 // The activities of a plan, asked of plan-service (milestone-service never
 // reads plan-service's tables).
 class ActivityDirectory {
@@ -37,6 +44,9 @@ class ActivityDirectory {
   // not, the very answer another organisation's plan gets.
   virtual absl::Status PlanExists(const Caller& caller, absl::Time deadline,
                                   const PlanRef& plan) = 0;
+  // The plan's dates; NOT_FOUND as PlanExists.
+  virtual absl::StatusOr<PlanDates> Dates(const Caller& caller, absl::Time deadline,
+                                          const PlanRef& plan) = 0;
 };
 
 }  // namespace gt::milestone

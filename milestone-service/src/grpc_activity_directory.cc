@@ -3,6 +3,8 @@
 #include <grpcpp/client_context.h>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "goldenthread/v1/common.pb.h"
 #include "gt/grpc_status.h"
 
@@ -24,6 +26,9 @@ void OnBehalfOf(const Caller& caller, absl::Time deadline, grpc::ClientContext& 
     context.AddMetadata(kRoleHeader, goldenthread::v1::Role_Name(caller.role));
     context.AddMetadata(kSubjectHeader, caller.subject);
   }
+  if (!caller.directorates.empty()) {
+    context.AddMetadata(kDirectoratesHeader, JoinDirectorates(caller.directorates));
+  }
   if (!caller.request_id.empty()) {
     context.AddMetadata(kRequestIdHeader, caller.request_id);
   }
@@ -36,6 +41,11 @@ void OnBehalfOf(const Caller& caller, absl::Time deadline, grpc::ClientContext& 
 
 absl::Status GrpcActivityDirectory::PlanExists(const Caller& caller, absl::Time deadline,
                                                const PlanRef& plan) {
+  return Dates(caller, deadline, plan).status();
+}
+
+absl::StatusOr<PlanDates> GrpcActivityDirectory::Dates(const Caller& caller, absl::Time deadline,
+                                                       const PlanRef& plan) {
   const std::string name = PlanName(plan);
   grpc::ClientContext context;
   OnBehalfOf(caller, deadline, context);
@@ -49,7 +59,15 @@ absl::Status GrpcActivityDirectory::PlanExists(const Caller& caller, absl::Time 
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     return absl::UnavailableError("plan-service is unavailable; retry shortly");
   }
-  return FromGrpcStatus(status);
+  GT_RETURN_IF_ERROR(FromGrpcStatus(status));
+  PlanDates dates;
+  // plan-service validated both dates when it stored them.
+  if (!absl::ParseCivilTime(found.period_start(), &dates.start) ||
+      !absl::ParseCivilTime(found.period_end(), &dates.end)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("plan ", name, " has no valid period_start and period_end"));
+  }
+  return dates;
 }
 
 absl::StatusOr<std::map<int64_t, ActivityPlace>> GrpcActivityDirectory::Activities(

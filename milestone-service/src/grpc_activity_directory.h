@@ -20,6 +20,8 @@ class GrpcActivityDirectory : public ActivityDirectory {
   // (a cache of plans seen to exist let a deleted plan's milestones be
   // listed for its lifetime; the request fuzzer caught it).
   absl::Status PlanExists(const Caller& caller, absl::Time deadline, const PlanRef& plan) override;
+  absl::StatusOr<PlanDates> Dates(const Caller& caller, absl::Time deadline,
+                                  const PlanRef& plan) override;
 
  private:
   goldenthread::v1::PlanService::StubInterface& plans_;

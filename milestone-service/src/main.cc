@@ -13,6 +13,8 @@
 #include "milestone_manager.h"
 #include "milestone_metrics.h"
 #include "mysql_milestone_repository.h"
+#include "mysql_period_repository.h"
+#include "period_manager.h"
 #include "update_bus.h"
 
 ABSL_FLAG(std::string, plan_service_addr, gt::EnvOr("GT_PLAN_SERVICE_ADDR", "127.0.0.1:50051"),
@@ -63,12 +65,17 @@ int main(int argc, char** argv) {
         host.AddShutdownHook([bus] { bus->Close(); });
         auto manager = std::make_shared<MilestoneManager>(
             *repository, *directory, FanOutCommits(*metrics, *bus), absl::Now, WatchedPlans(*bus));
+        auto period_repository = std::make_shared<MysqlPeriodRepository>(*pool);
+        auto periods = std::make_shared<PeriodManager>(*period_repository, *directory);
+        auto period_metrics = std::make_shared<PeriodMetrics>(*periods);
+        host.AddCollectable(period_metrics);
         int workers = absl::GetFlag(FLAGS_worker_threads);
         auto service = std::make_shared<MilestoneGrpcService>(
-            *manager, *bus, static_cast<size_t>(absl::GetFlag(FLAGS_watch_buffer)),
+            *manager, *periods, *bus, static_cast<size_t>(absl::GetFlag(FLAGS_watch_buffer)),
             workers > 0 ? workers : absl::GetFlag(FLAGS_mysql_pool_size));
         gt::Wiring wiring;
-        wiring.keep_alive = {plans, directory, repository, metrics, bus, manager, service};
+        wiring.keep_alive = {plans,   directory,         repository, metrics,        bus,
+                             manager, period_repository, periods,    period_metrics, service};
         wiring.services = {service.get()};
         return wiring;
       });

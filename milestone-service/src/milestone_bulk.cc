@@ -158,6 +158,8 @@ MilestoneManager::BatchCreateMilestoneUpdates(
       if (version_before.emplace(item.key.id, row->second.version).second) {
         order.push_back(item.key.id);
       }
+      GT_RETURN_IF_ERROR(
+          CheckDirectorateScope(caller, row->second.directorate, MilestoneName(plan, item.key.id)));
       MilestoneRow as_read = row->second;
       as_read.version = version_before[item.key.id];
       GT_ASSIGN_OR_RETURN(UpdateRow u, item.decide(as_read));
@@ -175,6 +177,11 @@ MilestoneManager::BatchCreateMilestoneUpdates(
 absl::StatusOr<v1::ReconcileMilestonesResponse> MilestoneManager::ReconcileMilestones(
     const Caller& caller, absl::Time deadline, const v1::ReconcileMilestonesRequest& request) {
   GT_ASSIGN_OR_RETURN(PlanRef plan, ScopedPlan(caller, "parent", request.parent()));
+  if (!caller.directorates.empty()) {
+    return absl::PermissionDeniedError(
+        "ReconcileMilestones acts on the whole plan; a token limited to directorates may not "
+        "call it");
+  }
   GT_RETURN_IF_ERROR(BatchSize("milestones", request.milestones_size(), true));
   GT_RETURN_IF_ERROR(MaxText("", "revision_reason", request.revision_reason(), kMaxReason));
   GT_ASSIGN_OR_RETURN(absl::Time effective, EffectiveAt("effective_at", request.effective_at()));

@@ -129,6 +129,106 @@ grpc::ServerUnaryReactor* MilestoneGrpcService::DeleteMilestone(
   });
 }
 
+grpc::ServerUnaryReactor* MilestoneGrpcService::CreatePeriod(grpc::CallbackServerContext* context,
+                                                             const v1::CreatePeriodRequest* request,
+                                                             v1::Period* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.CreatePeriod(CallerFrom(*context), DeadlineOf(*context), *request),
+                   response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::CreateQuarterlyPeriods(
+    grpc::CallbackServerContext* context, const v1::CreateQuarterlyPeriodsRequest* request,
+    v1::CreateQuarterlyPeriodsResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(
+        periods_.CreateQuarterlyPeriods(CallerFrom(*context), DeadlineOf(*context), *request),
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::GetPeriod(grpc::CallbackServerContext* context,
+                                                          const v1::GetPeriodRequest* request,
+                                                          v1::Period* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.GetPeriod(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ListPeriods(grpc::CallbackServerContext* context,
+                                                            const v1::ListPeriodsRequest* request,
+                                                            v1::ListPeriodsResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.ListPeriods(CallerFrom(*context), DeadlineOf(*context), *request),
+                   response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::OpenPeriod(
+    grpc::CallbackServerContext* context, const v1::PeriodTransitionRequest* request,
+    v1::Period* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.OpenPeriod(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::StartPeriodReview(
+    grpc::CallbackServerContext* context, const v1::PeriodTransitionRequest* request,
+    v1::Period* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.StartPeriodReview(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::CancelPeriod(
+    grpc::CallbackServerContext* context, const v1::PeriodTransitionRequest* request,
+    v1::Period* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.CancelPeriod(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ListDueUpdates(
+    grpc::CallbackServerContext* context, const v1::ListDueUpdatesRequest* request,
+    v1::ListDueUpdatesResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.ListDueUpdates(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ReviewUpdate(grpc::CallbackServerContext* context,
+                                                             const v1::ReviewUpdateRequest* request,
+                                                             v1::UpdateReview* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.ReviewUpdate(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::ListUpdateReviews(
+    grpc::CallbackServerContext* context, const v1::ListUpdateReviewsRequest* request,
+    v1::ListUpdateReviewsResponse* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.ListUpdateReviews(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::RecordPublication(
+    grpc::CallbackServerContext* context, const v1::RecordPublicationRequest* request,
+    v1::Period* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.RecordPublication(CallerFrom(*context), *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* MilestoneGrpcService::GetPeriodPack(
+    grpc::CallbackServerContext* context, const v1::GetPeriodPackRequest* request,
+    v1::PeriodPack* response) {
+  return RunUnary(workers_, context, *request, [this, context, request, response] {
+    return Respond(periods_.GetPeriodPack(CallerFrom(*context), *request), response);
+  });
+}
+
 grpc::ServerWriteReactor<v1::MilestoneUpdate>* MilestoneGrpcService::WatchMilestoneUpdates(
     grpc::CallbackServerContext* context, const v1::WatchMilestoneUpdatesRequest* request) {
   if (grpc::Status admitted = AdmitCall(*context, *request); !admitted.ok()) {

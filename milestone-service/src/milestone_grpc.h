@@ -3,6 +3,7 @@
 #include "goldenthread/v1/milestone.grpc.pb.h"
 #include "gt/worker_pool.h"
 #include "milestone_manager.h"
+#include "period_manager.h"
 #include "update_bus.h"
 #include "watch_stream.h"
 
@@ -21,9 +22,13 @@ namespace gt::milestone {
 // threads busy with events; see BENCHMARKS.md.
 class MilestoneGrpcService final : public goldenthread::v1::MilestoneService::CallbackService {
  public:
-  MilestoneGrpcService(MilestoneManager& manager, UpdateBus& bus, size_t watch_buffer = 1000,
-                       int worker_threads = 16)
-      : manager_(manager), bus_(bus), watch_buffer_(watch_buffer), workers_(worker_threads) {}
+  MilestoneGrpcService(MilestoneManager& manager, PeriodManager& periods, UpdateBus& bus,
+                       size_t watch_buffer = 1000, int worker_threads = 16)
+      : manager_(manager),
+        periods_(periods),
+        bus_(bus),
+        watch_buffer_(watch_buffer),
+        workers_(worker_threads) {}
 
   grpc::ServerUnaryReactor* CreateMilestone(grpc::CallbackServerContext* context,
                                             const goldenthread::v1::CreateMilestoneRequest* request,
@@ -71,12 +76,55 @@ class MilestoneGrpcService final : public goldenthread::v1::MilestoneService::Ca
                                          const goldenthread::v1::CountOverdueRequest* request,
                                          goldenthread::v1::CountOverdueResponse* response) override;
 
+  // The monitoring round (PeriodManager).
+  grpc::ServerUnaryReactor* CreatePeriod(grpc::CallbackServerContext* context,
+                                         const goldenthread::v1::CreatePeriodRequest* request,
+                                         goldenthread::v1::Period* response) override;
+  grpc::ServerUnaryReactor* CreateQuarterlyPeriods(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::CreateQuarterlyPeriodsRequest* request,
+      goldenthread::v1::CreateQuarterlyPeriodsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPeriod(grpc::CallbackServerContext* context,
+                                      const goldenthread::v1::GetPeriodRequest* request,
+                                      goldenthread::v1::Period* response) override;
+  grpc::ServerUnaryReactor* ListPeriods(grpc::CallbackServerContext* context,
+                                        const goldenthread::v1::ListPeriodsRequest* request,
+                                        goldenthread::v1::ListPeriodsResponse* response) override;
+  grpc::ServerUnaryReactor* OpenPeriod(grpc::CallbackServerContext* context,
+                                       const goldenthread::v1::PeriodTransitionRequest* request,
+                                       goldenthread::v1::Period* response) override;
+  grpc::ServerUnaryReactor* StartPeriodReview(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::PeriodTransitionRequest* request,
+      goldenthread::v1::Period* response) override;
+  grpc::ServerUnaryReactor* CancelPeriod(grpc::CallbackServerContext* context,
+                                         const goldenthread::v1::PeriodTransitionRequest* request,
+                                         goldenthread::v1::Period* response) override;
+  grpc::ServerUnaryReactor* ListDueUpdates(
+      grpc::CallbackServerContext* context, const goldenthread::v1::ListDueUpdatesRequest* request,
+      goldenthread::v1::ListDueUpdatesResponse* response) override;
+  grpc::ServerUnaryReactor* ReviewUpdate(grpc::CallbackServerContext* context,
+                                         const goldenthread::v1::ReviewUpdateRequest* request,
+                                         goldenthread::v1::UpdateReview* response) override;
+  grpc::ServerUnaryReactor* ListUpdateReviews(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::ListUpdateReviewsRequest* request,
+      goldenthread::v1::ListUpdateReviewsResponse* response) override;
+  grpc::ServerUnaryReactor* RecordPublication(
+      grpc::CallbackServerContext* context,
+      const goldenthread::v1::RecordPublicationRequest* request,
+      goldenthread::v1::Period* response) override;
+  grpc::ServerUnaryReactor* GetPeriodPack(grpc::CallbackServerContext* context,
+                                          const goldenthread::v1::GetPeriodPackRequest* request,
+                                          goldenthread::v1::PeriodPack* response) override;
+
   grpc::ServerWriteReactor<goldenthread::v1::MilestoneUpdate>* WatchMilestoneUpdates(
       grpc::CallbackServerContext* context,
       const goldenthread::v1::WatchMilestoneUpdatesRequest* request) override;
 
  private:
   MilestoneManager& manager_;
+  PeriodManager& periods_;
   UpdateBus& bus_;
   size_t watch_buffer_;
   WorkerPool workers_;

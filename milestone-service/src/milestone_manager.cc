@@ -73,6 +73,10 @@ absl::StatusOr<NewMilestone> MilestoneManager::NewMilestoneOf(
   if (m.ordinal() < 0) {
     return InvalidField(Path(prefix, "ordinal"), "must not be negative");
   }
+  GT_RETURN_IF_ERROR(CheckDirectorateScope(caller, m.directorate(),
+                                           prefix.empty()
+                                               ? std::string("the new milestone")
+                                               : absl::StrCat("the new milestone ", prefix)));
   GT_RETURN_IF_ERROR(
       ValidateOptionalDate(Path(prefix, "baseline_deadline"), m.baseline_deadline()));
   GT_RETURN_IF_ERROR(ValidateOptionalDate(Path(prefix, "current_deadline"), m.current_deadline()));
@@ -327,6 +331,7 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
                       ResolveUpdateMask(request.update_mask(), update, kRules));
   GT_ASSIGN_OR_RETURN(MilestoneRow row, repository_.EditMilestone(key, [&](MilestoneRow& current) {
     GT_RETURN_IF_ERROR(CheckEtag("milestone.etag", update.etag(), key, current.version));
+    GT_RETURN_IF_ERROR(CheckDirectorateScope(caller, current.directorate, update.name()));
     for (const std::string& p : paths) {
       if (p == "title") {
         current.title = update.title();
@@ -343,6 +348,8 @@ absl::StatusOr<v1::Milestone> MilestoneManager::UpdateMilestone(
     GT_RETURN_IF_ERROR(RequiredText("milestone", "title", current.title, kMaxTitle));
     GT_RETURN_IF_ERROR(MaxText("milestone", "lead_officer", current.lead_officer, 500));
     GT_RETURN_IF_ERROR(MaxText("milestone", "directorate", current.directorate, 100));
+    // A limited token may not move a milestone out of its directorates.
+    GT_RETURN_IF_ERROR(CheckDirectorateScope(caller, current.directorate, update.name()));
     if (current.ordinal < 0) {
       return InvalidField("milestone.ordinal", "must not be negative");
     }
@@ -355,6 +362,7 @@ absl::Status MilestoneManager::DeleteMilestone(const Caller& caller,
                                                const v1::DeleteMilestoneRequest& request) {
   GT_ASSIGN_OR_RETURN(MilestoneKey key, Scoped(caller, "name", request.name()));
   return repository_.DeleteMilestone(key, [&](const MilestoneRow& current) {
+    GT_RETURN_IF_ERROR(CheckDirectorateScope(caller, current.directorate, request.name()));
     return CheckEtag("etag", request.etag(), key, current.version);
   });
 }
@@ -408,6 +416,8 @@ absl::StatusOr<v1::Milestone> MilestoneManager::Record(
   UpdateCallbacks calls;
   std::optional<UpdateRow> decided;  // the last row decided, for InDoubtUpdates
   calls.decide = [&](const MilestoneRow& current) -> absl::StatusOr<UpdateRow> {
+    GT_RETURN_IF_ERROR(
+        CheckDirectorateScope(caller, current.directorate, MilestoneName(key.plan, key.id)));
     GT_ASSIGN_OR_RETURN(UpdateRow u, decide(current));
     u.request_id = request_id;
     u.recorded_by = caller.subject;

@@ -167,4 +167,35 @@ std::vector<prometheus::MetricFamily> MilestoneMetrics::Collect() const {
   return {overdue, totals, last, scrape, success};
 }
 
+std::vector<prometheus::MetricFamily> PeriodMetrics::Collect() const {
+  auto due = Gauge("goldenthread_updates_due",
+                   "Milestones owing an update to a reporting period in a round, by directorate "
+                   "and state (MISSING, SUBMITTED, RETURNED, APPROVED), computed at scrape time");
+  auto due_date = Gauge("goldenthread_period_due_date_seconds",
+                        "Unix time of the start of the day a period's updates are due, for "
+                        "periods in a round");
+  std::vector<DueGauge> rows;
+  std::vector<DueDateGauge> dates;
+  if (absl::Status status = periods_.ScrapeDue(rows, dates); !status.ok()) {
+    // goldenthread_milestone_scrape_success reports the database; a failed
+    // scrape of the round leaves its families empty rather than wrong.
+    return {due, due_date};
+  }
+  for (const DueGauge& row : rows) {
+    AddSample(due,
+              {{"organisation", row.organisation},
+               {"plan", row.plan},
+               {"period", row.period},
+               {"directorate", row.directorate},
+               {"state", v1::DueState_Name(row.state)}},
+              static_cast<double>(row.milestones));
+  }
+  for (const DueDateGauge& row : dates) {
+    AddSample(due_date,
+              {{"organisation", row.organisation}, {"plan", row.plan}, {"period", row.period}},
+              absl::ToDoubleSeconds(row.due - absl::UnixEpoch()));
+  }
+  return {due, due_date};
+}
+
 }  // namespace gt::milestone

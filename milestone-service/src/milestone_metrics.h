@@ -9,6 +9,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "milestone_repository.h"
+#include "period_manager.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
@@ -46,6 +47,22 @@ class MilestoneMetrics : public prometheus::Collectable {
   mutable absl::CivilDay cache_day_ ABSL_GUARDED_BY(mu_);
   mutable std::map<std::pair<std::string, std::string>, PlanRows> cache_ ABSL_GUARDED_BY(mu_);
   std::array<prometheus::Counter*, 7> updates_{};
+};
+
+// The monitoring round, at scrape time, for periods in a round (OPEN,
+// IN_REVIEW) only — so the label values are bounded by the open periods
+// times their directorates times four states:
+//   goldenthread_updates_due{organisation,plan,period,directorate,state}
+//   goldenthread_period_due_date_seconds{organisation,plan,period}
+// Every replica exports the same values (they come from the database):
+// dashboards and alerts aggregate with max by (...), never sum.
+class PeriodMetrics : public prometheus::Collectable {
+ public:
+  explicit PeriodMetrics(PeriodManager& periods) : periods_(periods) {}
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  PeriodManager& periods_;
 };
 
 }  // namespace gt::milestone

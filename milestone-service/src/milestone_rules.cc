@@ -35,10 +35,14 @@ absl::Status CheckProgress(absl::string_view prefix, int32_t status, int32_t per
 
 absl::Status CheckEtag(absl::string_view field, const std::string& etag, const MilestoneKey& key,
                        int64_t version) {
+  return CheckResourceEtag(field, etag, MilestoneName(key.plan, key.id), version);
+}
+
+absl::Status CheckResourceEtag(absl::string_view field, const std::string& etag,
+                               const std::string& name, int64_t version) {
   if (etag.empty()) {
     return absl::OkStatus();
   }
-  std::string name = MilestoneName(key.plan, key.id);
   GT_ASSIGN_OR_RETURN(int64_t given, ParseEtag(field, name, etag));
   if (given != version) {
     return absl::AbortedError(absl::StrCat(field, ": '", etag, "' is not the current etag of ",

@@ -27,6 +27,9 @@ absl::Status CheckProgress(absl::string_view prefix, int32_t status, int32_t per
 // ABORTED when a non-empty etag is not the milestone's version.
 absl::Status CheckEtag(absl::string_view field, const std::string& etag, const MilestoneKey& key,
                        int64_t version);
+// The same for any resource named `name` (a period).
+absl::Status CheckResourceEtag(absl::string_view field, const std::string& etag,
+                               const std::string& name, int64_t version);
 
 // A deadline revision of the current state (effective time not set).
 UpdateRow RevisionRow(const MilestoneRow& current, const std::string& new_deadline,

@@ -18,7 +18,9 @@
 #include "milestone_manager.h"
 #include "milestone_metrics.h"
 #include "mysql_milestone_repository.h"
+#include "mysql_period_repository.h"
 #include "mysql_plan_repository.h"
+#include "period_manager.h"
 #include "plan_grpc.h"
 #include "plan_manager.h"
 #include "update_bus.h"
@@ -73,7 +75,11 @@ class MilestoneWorld {
     host_->AddShutdownHook([this] { bus_->Close(); });
     manager_ = std::make_unique<MilestoneManager>(
         *repository_, *directory_, FanOutCommits(*metrics_, *bus_), absl::Now, WatchedPlans(*bus_));
-    service_ = std::make_unique<MilestoneGrpcService>(*manager_, *bus_, 50);
+    period_repository_ = std::make_unique<MysqlPeriodRepository>(*pool_);
+    periods_ = std::make_unique<PeriodManager>(*period_repository_, *directory_);
+    period_metrics_ = std::make_shared<PeriodMetrics>(*periods_);
+    host_->AddCollectable(period_metrics_);
+    service_ = std::make_unique<MilestoneGrpcService>(*manager_, *periods_, *bus_, 50);
     host_->AddService(service_.get());
     EXPECT_TRUE(host_->Start().ok());
     stub_ = goldenthread::v1::MilestoneService::NewStub(Channel(host_->grpc_port()));
@@ -85,6 +91,9 @@ class MilestoneWorld {
     stub_.reset();
     host_.reset();
     service_.reset();
+    period_metrics_.reset();
+    periods_.reset();
+    period_repository_.reset();
     manager_.reset();
     bus_.reset();
     metrics_.reset();
@@ -215,6 +224,9 @@ class MilestoneWorld {
   std::shared_ptr<MilestoneMetrics> metrics_;
   std::unique_ptr<UpdateBus> bus_;
   std::unique_ptr<MilestoneManager> manager_;
+  std::unique_ptr<MysqlPeriodRepository> period_repository_;
+  std::unique_ptr<PeriodManager> periods_;
+  std::shared_ptr<PeriodMetrics> period_metrics_;
   std::unique_ptr<MilestoneGrpcService> service_;
   std::unique_ptr<goldenthread::v1::MilestoneService::Stub> stub_;
 };

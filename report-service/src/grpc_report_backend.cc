@@ -156,4 +156,34 @@ absl::StatusOr<std::vector<v1::Directorate>> GrpcReportBackend::Directorates(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Period>> GrpcReportBackend::Periods(const CallDecorator& decorate,
+                                                                   const std::string& plan) {
+  std::vector<v1::Period> out;
+  GT_RETURN_IF_ERROR(AllPages<v1::ListPeriodsResponse>(
+      1000, "milestone-service",
+      [&](int size, const std::string& token, v1::ListPeriodsResponse& page) {
+        v1::ListPeriodsRequest request;
+        request.set_parent(plan);
+        request.set_page_size(size);
+        request.set_page_token(token);
+        return milestones_.ListPeriods(Context(decorate).get(), request, &page);
+      },
+      [&](v1::ListPeriodsResponse& page) {
+        for (v1::Period& p : *page.mutable_periods()) {
+          out.push_back(std::move(p));
+        }
+      }));
+  return out;
+}
+
+absl::StatusOr<v1::Period> GrpcReportBackend::RecordPublication(
+    const CallDecorator& decorate, const v1::RecordPublicationRequest& request) {
+  v1::Period period;
+  grpc::Status status = milestones_.RecordPublication(Context(decorate).get(), request, &period);
+  if (!status.ok()) {
+    return FromBackend(status, "milestone-service");
+  }
+  return period;
+}
+
 }  // namespace gt::report

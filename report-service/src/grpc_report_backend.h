@@ -25,6 +25,11 @@ class GrpcReportBackend : public ReportBackend {
       const CallDecorator& decorate, const std::string& plan) override;
   absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
       const CallDecorator& decorate, const std::string& organisation) override;
+  absl::StatusOr<std::vector<goldenthread::v1::Period>> Periods(const CallDecorator& decorate,
+                                                                const std::string& plan) override;
+  absl::StatusOr<goldenthread::v1::Period> RecordPublication(
+      const CallDecorator& decorate,
+      const goldenthread::v1::RecordPublicationRequest& request) override;
 
  private:
   goldenthread::v1::PlanService::StubInterface& plans_;

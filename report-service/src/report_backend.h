@@ -46,6 +46,13 @@ class ReportBackend {
   // by which reports group directorates.
   virtual absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
       const CallDecorator& decorate, const std::string& organisation) = 0;
+  // The plan's reporting periods (every page of ListPeriods), by start date.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::Period>> Periods(
+      const CallDecorator& decorate, const std::string& plan) = 0;
+  // milestone-service's RecordPublication: checks (validate_only) or stores
+  // a period's pack and freezes the period.
+  virtual absl::StatusOr<goldenthread::v1::Period> RecordPublication(
+      const CallDecorator& decorate, const goldenthread::v1::RecordPublicationRequest& request) = 0;
 };
 
 }  // namespace gt::report

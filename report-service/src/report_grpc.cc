@@ -98,4 +98,13 @@ grpc::Status ReportGrpcService::RenderReport(grpc::ServerContext* context,
   });
 }
 
+grpc::Status ReportGrpcService::PublishPeriod(grpc::ServerContext* context,
+                                              const v1::PublishPeriodRequest* request,
+                                              v1::Period* response) {
+  return RunAdmitted(*context, *request, [&] {
+    return Respond(manager_.PublishPeriod(CallerFrom(*context), DecoratorFor(*context), *request),
+                   response);
+  });
+}
+
 }  // namespace gt::report

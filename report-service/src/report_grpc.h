@@ -30,6 +30,9 @@ class ReportGrpcService final : public goldenthread::v1::ReportService::Service 
   grpc::Status RenderReport(grpc::ServerContext* context,
                             const goldenthread::v1::RenderReportRequest* request,
                             goldenthread::v1::RenderedReport* response) override;
+  grpc::Status PublishPeriod(grpc::ServerContext* context,
+                             const goldenthread::v1::PublishPeriodRequest* request,
+                             goldenthread::v1::Period* response) override;
 
  private:
   ReportManager& manager_;

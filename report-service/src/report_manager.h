@@ -37,6 +37,10 @@ class ReportManager {
   absl::StatusOr<v1::RenderedReport> RenderReport(const Caller& caller,
                                                   const CallDecorator& decorate,
                                                   const v1::RenderReportRequest& request);
+  // Renders the period's pack as published now and has milestone-service
+  // store it and freeze the period (publish_period.cc).
+  absl::StatusOr<v1::Period> PublishPeriod(const Caller& caller, const CallDecorator& decorate,
+                                           const v1::PublishPeriodRequest& request);
 
  private:
   absl::StatusOr<ReportScope> Scope(const Caller& caller, absl::string_view prefix,

@@ -53,11 +53,34 @@ class FakeBackend : public ReportBackend {
     ++calls;
     return directorates;
   }
+  absl::StatusOr<std::vector<v1::Period>> Periods(const CallDecorator&,
+                                                  const std::string&) override {
+    ++calls;
+    return periods;
+  }
+  absl::StatusOr<v1::Period> RecordPublication(
+      const CallDecorator&, const v1::RecordPublicationRequest& request) override {
+    ++calls;
+    publications.push_back(request);
+    if (!refuse.ok()) {
+      return refuse;
+    }
+    v1::Period p = periods.back();
+    if (!request.validate_only() || already_published) {
+      p.set_state(v1::Period::PUBLISHED);
+      *p.mutable_publish_time() = request.publish_time();
+    }
+    return p;
+  }
 
   v1::PlanTree tree;
   std::vector<v1::Milestone> milestones;
   std::vector<v1::MilestoneUpdate> history;
   std::vector<v1::Directorate> directorates;
+  std::vector<v1::Period> periods;
+  std::vector<v1::RecordPublicationRequest> publications;
+  absl::Status refuse;
+  bool already_published = false;
   int calls = 0;
   std::vector<absl::CivilDay> asked_as_of;
   std::vector<std::optional<absl::Time>> asked_published;
@@ -485,6 +508,94 @@ TEST(GrpcBackendTest, UnavailableBackendSaysWhichAndToRetry) {
   EXPECT_EQ(tree.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(tree.status().message(), "plan-service is unavailable; retry shortly");
   EXPECT_EQ(backend.OrganisationDisplayName({}, "th"), "");
+}
+
+v1::Period PeriodOf(const std::string& id, const std::string& start, const std::string& as_of,
+                    v1::Period::State state) {
+  v1::Period p;
+  p.set_name(absl::StrCat(kPlan, "/periods/", id));
+  p.set_title(absl::StrCat("Quarter ", id));
+  p.set_start_date(start);
+  p.set_as_of(as_of);
+  p.set_state(state);
+  return p;
+}
+
+TEST_F(ManagerTest, PublishingRendersThePackAsPublishedAtOneInstant) {
+  backend_.milestones = {M(1, 1, v1::DELAYED, "2017-09-30", "2017-09-30", true, true)};
+  v1::Period q1 = PeriodOf("q1", "2017-04-01", "2017-06-30", v1::Period::PUBLISHED);
+  absl::Time q1_published = now_ - absl::Hours(24 * 90);
+  *q1.mutable_publish_time() = ToTimestamp(q1_published);
+  backend_.periods = {q1, PeriodOf("q2", "2017-07-01", "2017-09-30", v1::Period::IN_REVIEW)};
+  v1::PublishPeriodRequest request;
+  request.set_name(absl::StrCat(kPlan, "/periods/q2"));
+  request.set_request_id("publish-q2");
+  auto published = manager_.PublishPeriod(th_, {}, request);
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(published->state(), v1::Period::PUBLISHED);
+  // First the check, then the store: both for the same instant and request.
+  ASSERT_EQ(backend_.publications.size(), 2u);
+  const auto& check = backend_.publications[0];
+  const auto& store = backend_.publications[1];
+  EXPECT_TRUE(check.validate_only());
+  EXPECT_EQ(check.files_size(), 0);
+  EXPECT_FALSE(store.validate_only());
+  EXPECT_EQ(store.request_id(), "publish-q2");
+  EXPECT_EQ(FromTimestamp(store.publish_time()), now_);
+  std::vector<std::string> names;
+  for (const auto& f : store.files()) {
+    names.push_back(f.filename());
+    EXPECT_FALSE(f.content().empty()) << f.filename();
+  }
+  EXPECT_THAT(
+      names,
+      ::testing::ElementsAre(
+          "progress.md", "progress.html", "progress.csv", "progress.json", "deadline-revisions.md",
+          "deadline-revisions.html", "deadline-revisions.csv", "deadline-revisions.json",
+          "changes-since-previous.md", "changes-since-previous.html", "changes-since-previous.csv",
+          "changes-since-previous.json", "restated-since-last-publication.md",
+          "restated-since-last-publication.html", "restated-since-last-publication.csv",
+          "restated-since-last-publication.json"));
+  // Every report read history as published at that instant; the restated
+  // one read the last pack's date both as it was published and as now.
+  bool saw_previous_as_published = false;
+  for (size_t i = 0; i < backend_.asked_as_of.size(); ++i) {
+    if (backend_.asked_as_of[i] == absl::CivilDay(2017, 6, 30) &&
+        backend_.asked_published[i] == q1_published) {
+      saw_previous_as_published = true;
+    }
+    EXPECT_TRUE(backend_.asked_published[i].has_value());
+  }
+  EXPECT_TRUE(saw_previous_as_published);
+}
+
+TEST_F(ManagerTest, ARetryOfAPublicationThatCommittedRendersNothing) {
+  backend_.periods = {PeriodOf("q2", "2017-07-01", "2017-09-30", v1::Period::PUBLISHED)};
+  backend_.already_published = true;
+  v1::PublishPeriodRequest request;
+  request.set_name(absl::StrCat(kPlan, "/periods/q2"));
+  request.set_request_id("publish-q2");
+  auto again = manager_.PublishPeriod(th_, {}, request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->state(), v1::Period::PUBLISHED);
+  EXPECT_EQ(backend_.publications.size(), 1u);  // the check answered it
+  EXPECT_EQ(backend_.calls, 1);
+}
+
+TEST_F(ManagerTest, APublicationRefusedByTheRoundRendersNothing) {
+  backend_.periods = {PeriodOf("q2", "2017-07-01", "2017-09-30", v1::Period::OPEN)};
+  backend_.refuse = absl::FailedPreconditionError("requires approval");
+  v1::PublishPeriodRequest request;
+  request.set_name(absl::StrCat(kPlan, "/periods/q2"));
+  EXPECT_EQ(manager_.PublishPeriod(th_, {}, request).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(backend_.calls, 1);
+  request.set_name("organisations/other/plans/p/periods/q2");
+  EXPECT_EQ(manager_.PublishPeriod(th_, {}, request).status().code(), absl::StatusCode::kNotFound);
+  request.set_name(absl::StrCat(kPlan, "/periods/Q 2"));
+  EXPECT_EQ(manager_.PublishPeriod(th_, {}, request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(backend_.calls, 1);
 }
 
 }  // namespace
