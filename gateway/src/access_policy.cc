@@ -22,12 +22,20 @@ using goldenthread::v1::PLANNER;
 using goldenthread::v1::UPDATER;
 using goldenthread::v1::VIEWER;
 
-// Operators create organisations on plan-service directly; no token may.
+// No token may, through the gateway: operators create organisations on
+// plan-service directly; report-service records publications in the cluster.
 constexpr Role kNobody = goldenthread::v1::ROLE_UNSPECIFIED;
+// The scope column: kWhole methods act on a whole plan or organisation and
+// are refused to a token limited to directorates; kAny methods are open to
+// any token of the role (reads, and milestone writes, whose directorate
+// milestone-service checks milestone by milestone).
+constexpr ScopeRule kWhole = ScopeRule::kWholeOnly;
+constexpr ScopeRule kAny = ScopeRule::kAnyScope;
 
 struct Rule {
   const char* method;  // "Service/Method" within goldenthread.v1
   Role min_role;
+  ScopeRule scope;
 };
 
 // The whole table, one line per method, so a review sees every decision.
@@ -35,72 +43,90 @@ struct Rule {
 // deadlines; PLANNER also edits plans and milestones; ADMIN also manages
 // tokens. Measure values are plan data (PLANNER), not milestone progress.
 constexpr Rule kRules[] = {
-    {"PlanService/CreateOrganisation", kNobody},
-    {"PlanService/GetOrganisation", VIEWER},
-    {"PlanService/ListOrganisations", VIEWER},
-    {"PlanService/CreatePlan", PLANNER},
-    {"PlanService/GetPlan", VIEWER},
-    {"PlanService/ListPlans", VIEWER},
-    {"PlanService/UpdatePlan", PLANNER},
-    {"PlanService/DeletePlan", PLANNER},
-    {"PlanService/CreatePriority", PLANNER},
-    {"PlanService/GetPriority", VIEWER},
-    {"PlanService/ListPriorities", VIEWER},
-    {"PlanService/UpdatePriority", PLANNER},
-    {"PlanService/DeletePriority", PLANNER},
-    {"PlanService/CreateOutcome", PLANNER},
-    {"PlanService/GetOutcome", VIEWER},
-    {"PlanService/ListOutcomes", VIEWER},
-    {"PlanService/UpdateOutcome", PLANNER},
-    {"PlanService/DeleteOutcome", PLANNER},
-    {"PlanService/CreateActivity", PLANNER},
-    {"PlanService/GetActivity", VIEWER},
-    {"PlanService/ListActivities", VIEWER},
-    {"PlanService/UpdateActivity", PLANNER},
-    {"PlanService/DeleteActivity", PLANNER},
-    {"PlanService/CreateMeasure", PLANNER},
-    {"PlanService/GetMeasure", VIEWER},
-    {"PlanService/ListMeasures", VIEWER},
-    {"PlanService/UpdateMeasure", PLANNER},
-    {"PlanService/DeleteMeasure", PLANNER},
-    {"PlanService/CreateMeasureValue", PLANNER},
-    {"PlanService/ListMeasureValues", VIEWER},
-    {"PlanService/DeleteMeasureValue", PLANNER},
-    {"PlanService/GetPlanTree", VIEWER},
-    {"PlanService/ImportPlan", PLANNER},
-    {"PlanService/CreateDirectorate", PLANNER},
-    {"PlanService/GetDirectorate", VIEWER},
-    {"PlanService/ListDirectorates", VIEWER},
-    {"PlanService/UpdateDirectorate", PLANNER},
-    {"PlanService/DeleteDirectorate", PLANNER},
+    {"PlanService/CreateOrganisation", kNobody, kWhole},
+    {"PlanService/GetOrganisation", VIEWER, kAny},
+    {"PlanService/ListOrganisations", VIEWER, kAny},
+    {"PlanService/CreatePlan", PLANNER, kWhole},
+    {"PlanService/GetPlan", VIEWER, kAny},
+    {"PlanService/ListPlans", VIEWER, kAny},
+    {"PlanService/UpdatePlan", PLANNER, kWhole},
+    {"PlanService/DeletePlan", PLANNER, kWhole},
+    {"PlanService/CreatePriority", PLANNER, kWhole},
+    {"PlanService/GetPriority", VIEWER, kAny},
+    {"PlanService/ListPriorities", VIEWER, kAny},
+    {"PlanService/UpdatePriority", PLANNER, kWhole},
+    {"PlanService/DeletePriority", PLANNER, kWhole},
+    {"PlanService/CreateOutcome", PLANNER, kWhole},
+    {"PlanService/GetOutcome", VIEWER, kAny},
+    {"PlanService/ListOutcomes", VIEWER, kAny},
+    {"PlanService/UpdateOutcome", PLANNER, kWhole},
+    {"PlanService/DeleteOutcome", PLANNER, kWhole},
+    {"PlanService/CreateActivity", PLANNER, kWhole},
+    {"PlanService/GetActivity", VIEWER, kAny},
+    {"PlanService/ListActivities", VIEWER, kAny},
+    {"PlanService/UpdateActivity", PLANNER, kWhole},
+    {"PlanService/DeleteActivity", PLANNER, kWhole},
+    {"PlanService/CreateMeasure", PLANNER, kWhole},
+    {"PlanService/GetMeasure", VIEWER, kAny},
+    {"PlanService/ListMeasures", VIEWER, kAny},
+    {"PlanService/UpdateMeasure", PLANNER, kWhole},
+    {"PlanService/DeleteMeasure", PLANNER, kWhole},
+    {"PlanService/CreateMeasureValue", PLANNER, kWhole},
+    {"PlanService/ListMeasureValues", VIEWER, kAny},
+    {"PlanService/DeleteMeasureValue", PLANNER, kWhole},
+    {"PlanService/GetPlanTree", VIEWER, kAny},
+    {"PlanService/ImportPlan", PLANNER, kWhole},
+    {"PlanService/CreateDirectorate", PLANNER, kWhole},
+    {"PlanService/GetDirectorate", VIEWER, kAny},
+    {"PlanService/ListDirectorates", VIEWER, kAny},
+    {"PlanService/UpdateDirectorate", PLANNER, kWhole},
+    {"PlanService/DeleteDirectorate", PLANNER, kWhole},
 
-    {"MilestoneService/CreateMilestone", PLANNER},
-    {"MilestoneService/BatchCreateMilestones", PLANNER},
-    {"MilestoneService/GetMilestone", VIEWER},
-    {"MilestoneService/ListMilestones", VIEWER},
-    {"MilestoneService/UpdateMilestone", PLANNER},
-    {"MilestoneService/DeleteMilestone", PLANNER},
-    {"MilestoneService/UpdateMilestoneProgress", UPDATER},
-    {"MilestoneService/ReviseDeadline", UPDATER},
-    {"MilestoneService/BatchCreateMilestoneUpdates", UPDATER},
-    // Creates and removes milestones: a planner's change.
-    {"MilestoneService/ReconcileMilestones", PLANNER},
-    {"MilestoneService/ListMilestoneUpdates", VIEWER},
-    {"MilestoneService/GetMilestonesAsOf", VIEWER},
-    {"MilestoneService/CountOverdue", VIEWER},
-    {"MilestoneService/WatchMilestoneUpdates", VIEWER},
+    {"MilestoneService/CreateMilestone", PLANNER, kAny},
+    {"MilestoneService/BatchCreateMilestones", PLANNER, kAny},
+    {"MilestoneService/GetMilestone", VIEWER, kAny},
+    {"MilestoneService/ListMilestones", VIEWER, kAny},
+    {"MilestoneService/UpdateMilestone", PLANNER, kAny},
+    {"MilestoneService/DeleteMilestone", PLANNER, kAny},
+    {"MilestoneService/UpdateMilestoneProgress", UPDATER, kAny},
+    {"MilestoneService/ReviseDeadline", UPDATER, kAny},
+    {"MilestoneService/BatchCreateMilestoneUpdates", UPDATER, kAny},
+    // Creates and removes milestones: a planner's change, to the whole plan.
+    {"MilestoneService/ReconcileMilestones", PLANNER, kWhole},
+    {"MilestoneService/ListMilestoneUpdates", VIEWER, kAny},
+    {"MilestoneService/GetMilestonesAsOf", VIEWER, kAny},
+    {"MilestoneService/CountOverdue", VIEWER, kAny},
+    {"MilestoneService/WatchMilestoneUpdates", VIEWER, kAny},
+    // The monitoring round: planners (the performance team) run the periods
+    // and sign updates off; milestone-service limits a scoped token's
+    // ListDueUpdates and ReviewUpdate to its directorates.
+    {"MilestoneService/CreatePeriod", PLANNER, kWhole},
+    {"MilestoneService/CreateQuarterlyPeriods", PLANNER, kWhole},
+    {"MilestoneService/GetPeriod", VIEWER, kAny},
+    {"MilestoneService/ListPeriods", VIEWER, kAny},
+    {"MilestoneService/OpenPeriod", PLANNER, kWhole},
+    {"MilestoneService/StartPeriodReview", PLANNER, kWhole},
+    {"MilestoneService/CancelPeriod", PLANNER, kWhole},
+    {"MilestoneService/ListDueUpdates", VIEWER, kAny},
+    {"MilestoneService/ReviewUpdate", PLANNER, kAny},
+    {"MilestoneService/ListUpdateReviews", VIEWER, kAny},
+    // report-service's PublishPeriod calls it in the cluster, with its
+    // caller's seal; no client may store a pack of its own making.
+    {"MilestoneService/RecordPublication", kNobody, kWhole},
+    {"MilestoneService/GetPeriodPack", VIEWER, kAny},
 
-    {"ReportService/GetEndOfYearReport", VIEWER},
-    {"ReportService/GetProgressReport", VIEWER},
-    {"ReportService/GetDeadlineRevisionReport", VIEWER},
-    {"ReportService/GetActionPlanReport", VIEWER},
-    {"ReportService/GetChangesReport", VIEWER},
-    {"ReportService/RenderReport", VIEWER},
+    {"ReportService/GetEndOfYearReport", VIEWER, kAny},
+    {"ReportService/GetProgressReport", VIEWER, kAny},
+    {"ReportService/GetDeadlineRevisionReport", VIEWER, kAny},
+    {"ReportService/GetActionPlanReport", VIEWER, kAny},
+    {"ReportService/GetChangesReport", VIEWER, kAny},
+    {"ReportService/RenderReport", VIEWER, kAny},
+    {"ReportService/PublishPeriod", PLANNER, kWhole},
 
-    {"TokenService/CreateToken", ADMIN},
-    {"TokenService/GetToken", ADMIN},
-    {"TokenService/ListTokens", ADMIN},
-    {"TokenService/RevokeToken", ADMIN},
+    {"TokenService/CreateToken", ADMIN, kWhole},
+    {"TokenService/GetToken", ADMIN, kWhole},
+    {"TokenService/ListTokens", ADMIN, kWhole},
+    {"TokenService/RevokeToken", ADMIN, kWhole},
 };
 
 const pb::ServiceDescriptor* FindService(const std::string& name) {
@@ -189,9 +215,9 @@ const std::vector<std::string>& PublicServices() {
 
 absl::StatusOr<AccessPolicy> AccessPolicy::Create() {
   AccessPolicy policy;
-  std::map<std::string, Role> wanted;
+  std::map<std::string, const Rule*> wanted;
   for (const Rule& rule : kRules) {
-    wanted[absl::StrCat("/goldenthread.v1.", rule.method)] = rule.min_role;
+    wanted[absl::StrCat("/goldenthread.v1.", rule.method)] = &rule;
   }
   std::vector<std::string> missing;
   for (const std::string& name : PublicServices()) {
@@ -208,13 +234,13 @@ absl::StatusOr<AccessPolicy> AccessPolicy::Create() {
         missing.push_back(path);
         continue;
       }
-      policy.rules_[path] = MethodRule{path, method, it->second};
+      policy.rules_[path] = MethodRule{path, method, it->second->min_role, it->second->scope};
       wanted.erase(it);
     }
   }
   if (!missing.empty() || !wanted.empty()) {
     std::vector<std::string> stale;
-    for (const auto& [path, role] : wanted) {
+    for (const auto& [path, rule] : wanted) {
       stale.push_back(path);
     }
     return absl::FailedPreconditionError(
@@ -248,6 +274,18 @@ absl::Status AccessPolicy::CheckRole(const MethodRule& rule, Role role) {
   return absl::OkStatus();
 }
 
+absl::Status AccessPolicy::CheckScope(const MethodRule& rule,
+                                      const std::vector<std::string>& directorates) {
+  if (rule.scope == ScopeRule::kWholeOnly && !directorates.empty()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(rule.path.substr(1),
+                     " acts on a whole plan or organisation; this token is limited to "
+                     "directorates ",
+                     absl::StrJoin(directorates, ", ")));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckOrganisation(const pb::Message& request, absl::string_view organisation) {
   return Walk(request, organisation, "");
 }
@@ -260,7 +298,7 @@ std::string ResourceKind(absl::string_view name) {
       {"activities", "activity"},        {"measures", "measure"},
       {"values", "measure value"},       {"milestones", "milestone"},
       {"updates", "milestone update"},   {"tokens", "token"},
-      {"directorates", "directorate"},
+      {"directorates", "directorate"},   {"periods", "period"},
   };
   std::vector<absl::string_view> segments = absl::StrSplit(name, '/');
   // Collection/id pairs: the kind is the last complete pair's collection; a

@@ -24,6 +24,19 @@ inline constexpr char kReportService[] = "goldenthread.v1.ReportService";
 inline constexpr char kTokenService[] = "goldenthread.v1.TokenService";
 const std::vector<std::string>& PublicServices();
 
+// Which tokens may call a method by their directorate scope
+// (ApiToken.directorates), beside their role.
+enum class ScopeRule {
+  // Only tokens not limited to directorates: the method acts on a whole plan
+  // or organisation (plan structure, reconcile, period administration,
+  // tokens). The zero value, so a rule that does not say is the safe one.
+  kWholeOnly,
+  // Any token of the role: a read, or a write to milestones whose
+  // directorate the backend checks milestone by milestone (milestone-service
+  // also filters ListDueUpdates).
+  kAnyScope,
+};
+
 // What the gateway knows about one method of the public API.
 struct MethodRule {
   // "/goldenthread.v1.PlanService/GetPlan", as on the wire.
@@ -32,6 +45,7 @@ struct MethodRule {
   // The least role that may call it (roles are ordered VIEWER < UPDATER <
   // PLANNER < ADMIN). ROLE_UNSPECIFIED: nobody may, through the gateway.
   Role min_role = goldenthread::v1::ROLE_UNSPECIFIED;
+  ScopeRule scope = ScopeRule::kWholeOnly;
   bool streaming() const { return method->client_streaming() || method->server_streaming(); }
 };
 
@@ -50,6 +64,10 @@ class AccessPolicy {
 
   // OK, or PERMISSION_DENIED saying which role the method needs.
   static absl::Status CheckRole(const MethodRule& rule, Role role);
+  // OK, or PERMISSION_DENIED when a token limited to `directorates` calls a
+  // method that acts on a whole plan or organisation.
+  static absl::Status CheckScope(const MethodRule& rule,
+                                 const std::vector<std::string>& directorates);
 
  private:
   std::map<std::string, MethodRule, std::less<>> rules_;

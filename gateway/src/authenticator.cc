@@ -40,7 +40,8 @@ absl::StatusOr<Identity> Authenticator::Judge(const TokenRecord& record, absl::T
                                               absl::UTCTimeZone()),
                              "; ask an administrator of your organisation for a new one"));
   }
-  return Identity{record.organisation, record.token_id, record.role, record.subject};
+  return Identity{record.organisation, record.token_id, record.role, record.subject,
+                  record.directorates};
 }
 
 std::optional<absl::StatusOr<Identity>> Authenticator::TryCached(absl::string_view authorization,

@@ -80,8 +80,13 @@ absl::Status Admit(const Identity& identity, const MethodRule& rule, RateLimiter
   absl::Status role = AccessPolicy::CheckRole(rule, identity.role);
   if (!role.ok()) {
     metrics.CountRejection(GatewayMetrics::Rejection::kRole);
+    return role;
   }
-  return role;
+  absl::Status scope = AccessPolicy::CheckScope(rule, identity.directorates);
+  if (!scope.ok()) {
+    metrics.CountRejection(GatewayMetrics::Rejection::kDirectorateScope);
+  }
+  return scope;
 }
 
 }  // namespace gt::gateway

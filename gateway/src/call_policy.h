@@ -44,7 +44,8 @@ bool IsForwardedMetadata(absl::string_view key);
 // ("the database is unavailable; retry shortly") pass through.
 bool IsTransportFailure(absl::string_view message);
 
-// After authentication: the per-token rate limit, then the role table. On
+// After authentication: the per-token rate limit, then the role table (role,
+// then directorate scope). On
 // RESOURCE_EXHAUSTED, *retry_after says when a call would be admitted.
 absl::Status Admit(const Identity& identity, const MethodRule& rule, RateLimiter& limiter,
                    GatewayMetrics& metrics, absl::Time now, absl::Duration* retry_after);

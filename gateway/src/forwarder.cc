@@ -301,11 +301,21 @@ class ForwardCall final {
     upstream_context_.AddMetadata(kOrganisationHeader, identity_.organisation);
     upstream_context_.AddMetadata(kRoleHeader, goldenthread::v1::Role_Name(identity_.role));
     upstream_context_.AddMetadata(kSubjectHeader, identity_.subject);
+    // Only for a limited token: absent means the whole organisation (a
+    // client's own x-gt-directorates was dropped with every x-gt-* above).
+    if (!identity_.directorates.empty()) {
+      upstream_context_.AddMetadata(kDirectoratesHeader, JoinDirectorates(identity_.directorates));
+    }
     upstream_context_.AddMetadata(kRequestIdHeader, request_id_);
     if (!f_.gate_.identity_key.empty()) {
-      // Vouches for the identity until the upstream call's deadline (streams
-      // included), so a backend believes it and may pass it on.
-      Caller caller{identity_.organisation, identity_.role, identity_.subject, "", ""};
+      // Vouches for the identity, its directorate scope included, until the
+      // upstream call's deadline (streams included), so a backend believes
+      // it and may pass it on.
+      Caller caller;
+      caller.organisation = identity_.organisation;
+      caller.role = identity_.role;
+      caller.subject = identity_.subject;
+      caller.directorates = identity_.directorates;
       absl::Time until = absl::FromChrono(upstream_context_.deadline());
       upstream_context_.AddMetadata(
           kSealHeader,

@@ -25,6 +25,7 @@ GatewayMetrics::GatewayMetrics(prometheus::Registry& registry,
   }
   const std::pair<Rejection, const char*> rejections[] = {
       {Rejection::kRole, "role"},
+      {Rejection::kDirectorateScope, "directorate_scope"},
       {Rejection::kOrganisation, "organisation"},
       {Rejection::kRateLimited, "rate_limited"},
       {Rejection::kTooManyStreams, "too_many_streams"},

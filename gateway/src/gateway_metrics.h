@@ -18,7 +18,8 @@ namespace gt::gateway {
 //   goldenthread_gateway_auth_failures_total{reason}
 //       missing|malformed|unknown|revoked|expired|unavailable
 //   goldenthread_gateway_rejections_total{reason}
-//       role|organisation|rate_limited|too_many_streams|bad_request|auth_throttled
+//       role|directorate_scope|organisation|rate_limited|too_many_streams|
+//       bad_request|auth_throttled
 //   goldenthread_gateway_upstream_seconds{backend}   (histogram)
 class GatewayMetrics {
  public:
@@ -27,6 +28,8 @@ class GatewayMetrics {
   void CountAuthFailure(AuthFailure failure);
   enum class Rejection {
     kRole,
+    // A token limited to directorates calling a whole-plan method.
+    kDirectorateScope,
     kOrganisation,
     kRateLimited,
     kTooManyStreams,

@@ -96,7 +96,8 @@ absl::StatusOr<std::string> CreateTokenFromCommandLine(
         ToTimestamp(absl::Now() + absl::Hours(24) * expires_in_days);
   }
   // The command line stands in for an administrator of that organisation.
-  Identity operator_identity{organisation, "", goldenthread::v1::ADMIN, "gateway --create_token"};
+  Identity operator_identity{
+      organisation, "", goldenthread::v1::ADMIN, "gateway --create_token", {}};
   GT_ASSIGN_OR_RETURN(auto response, manager.CreateToken(operator_identity, request));
   return response.secret();
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "gt/caller.h"
 #include "gt/sql_util.h"
 #include "gt/status.h"
 
@@ -19,7 +20,7 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr char kColumns[] =
     "org_id, token_id, secret_hash, secret_prefix, role, subject, display_name, created_by, "
-    "create_time, expire_time, revoke_time";
+    "create_time, expire_time, revoke_time, directorates";
 
 TokenRecord ReadRecord(sql::ResultSet& rs) {
   TokenRecord r;
@@ -38,6 +39,8 @@ TokenRecord ReadRecord(sql::ResultSet& rs) {
   if (!rs.isNull(11)) {
     r.revoke_time = ParseDbTime(rs.getString(11));
   }
+  // Stored joined with ',' (which no code contains), as forwarded.
+  r.directorates = SplitDirectorates(std::string(rs.getString(12)));
   return r;
 }
 
@@ -70,7 +73,7 @@ absl::StatusOr<ApiToken> MysqlTokenRepository::Create(const TokenRecord& record,
       }
     }
     Stmt st(c.Prepare(absl::StrCat("INSERT INTO api_tokens (", kColumns,
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")));
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")));
     st->setString(1, record.organisation);
     st->setString(2, record.token_id);
     st->setString(3, record.secret_hash);
@@ -81,6 +84,7 @@ absl::StatusOr<ApiToken> MysqlTokenRepository::Create(const TokenRecord& record,
     st->setString(8, record.created_by);
     st->setString(9, FormatDbTime(record.create_time));
     BindNullableString(*st, 10, record.expire_time ? FormatDbTime(*record.expire_time) : "");
+    st->setString(11, JoinDirectorates(record.directorates));
     st->executeUpdate();
     out = ToProto(record);
     if (request != nullptr) {

@@ -1,8 +1,11 @@
 #include "token_manager.h"
 
+#include <map>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gt/directorates.h"
 #include "gt/idempotency.h"
 #include "gt/names.h"
 #include "gt/paging.h"
@@ -16,6 +19,8 @@ namespace v1 = goldenthread::v1;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 1000;
+constexpr int kMaxDirectorates = 20;
+constexpr size_t kMaxDirectorateChars = 32;
 
 // `ascii`: the value travels to the backends in gRPC metadata
 // (x-gt-subject), where only printable ASCII is allowed.
@@ -39,6 +44,58 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, size
     }
   }
   return absl::OkStatus();
+}
+
+// ApiToken.directorates: the codes as they will be stored and forwarded
+// (trimmed), or INVALID_ARGUMENT naming the first bad one. They travel to the
+// backends joined with ',' in gRPC metadata (x-gt-directorates), hence
+// printable ASCII and no ','; a joint lead "A/B" is matched part by part,
+// hence no '/'.
+absl::StatusOr<std::vector<std::string>> ValidateDirectorates(const v1::ApiToken& token) {
+  std::vector<std::string> codes;
+  if (token.directorates().empty()) {
+    return codes;
+  }
+  if (token.role() == v1::ADMIN) {
+    return InvalidField("token.directorates",
+                        "must be empty for an ADMIN token: ADMIN manages tokens and the "
+                        "organisation, which a token limited to directorates may not");
+  }
+  if (token.directorates_size() > kMaxDirectorates) {
+    return InvalidField("token.directorates",
+                        absl::StrCat("must list at most ", kMaxDirectorates, " directorates, got ",
+                                     token.directorates_size()));
+  }
+  // Match key -> index of the first code with it.
+  std::map<std::string, int> seen;
+  for (int i = 0; i < token.directorates_size(); ++i) {
+    const std::string field = absl::StrCat("token.directorates[", i, "]");
+    const std::string& raw = token.directorates(i);
+    GT_RETURN_IF_ERROR(ValidateText(field, raw, raw.size(), true, true));
+    std::string code(absl::StripAsciiWhitespace(raw));
+    if (code.size() > kMaxDirectorateChars) {
+      return InvalidField(field, absl::StrCat("must be at most ", kMaxDirectorateChars,
+                                              " characters, got ", code.size()));
+    }
+    if (code.find('/') != std::string::npos) {
+      return InvalidField(field,
+                          "must be one directorate, without '/' (a milestone led jointly, "
+                          "\"A/B\", is in scope when any part is: list each part)");
+    }
+    if (code.find(',') != std::string::npos) {
+      return InvalidField(field,
+                          "must not contain ',' (it separates the codes passed to the "
+                          "services)");
+    }
+    auto [first, inserted] = seen.emplace(DirectorateMatchKey(code), i);
+    if (!inserted) {
+      return InvalidField(
+          field, absl::StrCat("repeats token.directorates[", first->second, "] ('",
+                              codes[first->second], "'); codes compare ignoring case and spaces"));
+    }
+    codes.push_back(std::move(code));
+  }
+  return codes;
 }
 
 }  // namespace
@@ -72,6 +129,7 @@ absl::StatusOr<v1::CreateTokenResponse> TokenManager::CreateToken(
   }
   GT_RETURN_IF_ERROR(ValidateText("token.subject", token.subject(), 200, true, true));
   GT_RETURN_IF_ERROR(ValidateText("token.display_name", token.display_name(), 300, false, false));
+  GT_ASSIGN_OR_RETURN(std::vector<std::string> directorates, ValidateDirectorates(token));
   absl::Time now = absl::Now();
   TokenRecord record;
   if (token.has_expire_time()) {
@@ -97,6 +155,7 @@ absl::StatusOr<v1::CreateTokenResponse> TokenManager::CreateToken(
   record.role = token.role();
   record.subject = token.subject();
   record.display_name = token.display_name();
+  record.directorates = std::move(directorates);
   record.created_by = caller.subject;
   // Microseconds, as stored, so the answer equals a later read.
   record.create_time = absl::FromUnixMicros(absl::ToUnixMicros(now));

@@ -67,6 +67,9 @@ goldenthread::v1::ApiToken ToProto(const TokenRecord& record) {
     *token.mutable_revoke_time() = ToTimestamp(*record.revoke_time);
   }
   token.set_secret_prefix(record.secret_prefix);
+  for (const std::string& directorate : record.directorates) {
+    token.add_directorates(directorate);
+  }
   return token;
 }
 

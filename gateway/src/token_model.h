@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -23,6 +24,9 @@ struct TokenRecord {
   goldenthread::v1::Role role = goldenthread::v1::ROLE_UNSPECIFIED;
   std::string subject;
   std::string display_name;
+  // Directorate codes the token is limited to (ApiToken.directorates), in the
+  // order given; empty: the whole organisation.
+  std::vector<std::string> directorates;
   // The subject of the token that created it ("command line" for the first).
   std::string created_by;
   absl::Time create_time;
@@ -36,6 +40,8 @@ struct Identity {
   std::string token_id;
   goldenthread::v1::Role role = goldenthread::v1::ROLE_UNSPECIFIED;
   std::string subject;
+  // Forwarded, sealed, as x-gt-directorates; empty: not limited.
+  std::vector<std::string> directorates;
 };
 
 std::string TokenName(absl::string_view organisation, absl::string_view token_id);

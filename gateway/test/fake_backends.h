@@ -12,9 +12,14 @@
 #include "absl/time/clock.h"
 #include "goldenthread/v1/milestone.grpc.pb.h"
 #include "goldenthread/v1/report.grpc.pb.h"
+#include "gt/identity.h"
 #include "gt/sql_util.h"
 
 namespace gt::gateway::testing {
+
+// The identity key of the in-process gateway of the service tests, with
+// which the stand-in backends check its seals as real backends do.
+inline constexpr char kTestIdentityKey[] = "gateway-service-test-identity-key-0123456789abcdef";
 
 // All values a backend received for a metadata key, joined with ",".
 inline std::string Received(const grpc::ServerContext& context, const std::string& key) {
@@ -28,7 +33,9 @@ inline std::string Received(const grpc::ServerContext& context, const std::strin
 
 // A report-service stand-in that reports what reached it, so tests can see
 // exactly what the gateway forwards: the report header's fields carry the
-// metadata it received, generated_at carries the call's deadline.
+// metadata it received, generated_at carries the call's deadline, and the
+// trailer x-seal-check says whether the identity seal is valid for exactly
+// the identity headers received ("ok", else why not), as a backend checks it.
 class EchoReportService final : public goldenthread::v1::ReportService::Service {
  public:
   grpc::Status GetEndOfYearReport(grpc::ServerContext* context,
@@ -42,8 +49,11 @@ class EchoReportService final : public goldenthread::v1::ReportService::Service 
     h->set_as_of(Received(*context, "x-request-id"));
     h->set_period_start(Received(*context, "authorization"));
     h->set_period_end(Received(*context, "x-custom"));
+    h->set_organisation_display_name(Received(*context, "x-gt-directorates"));
     *h->mutable_generated_at() = ToTimestamp(absl::FromChrono(context->deadline()));
     context->AddTrailingMetadata("x-backend-trailer", "from-backend");
+    absl::Status seal = CheckSeal(kTestIdentityKey, *context, absl::Now());
+    context->AddTrailingMetadata("x-seal-check", seal.ok() ? "ok" : std::string(seal.message()));
     std::lock_guard<std::mutex> lock(mu_);
     peers_.insert(context->peer());
     return grpc::Status::OK;

@@ -147,7 +147,8 @@ TEST_F(GatewayE2eTest, AnotherOrganisationsResourcesAreNotFoundAndUnchanged) {
     Reply reply = Call(c, *names_a_, Bearer(TokenOf("b", v1::ADMIN)));
     SCOPED_TRACE(
         absl::StrCat(c.method, ": ", reply.status.error_code(), " ", reply.status.error_message()));
-    if (c.method == "PlanService/CreateOrganisation") {
+    if (c.min_role == v1::ROLE_UNSPECIFIED) {
+      // CreateOrganisation, RecordPublication: no token may call them.
       EXPECT_EQ(reply.status.error_code(), StatusCode::PERMISSION_DENIED);
     } else if (c.method == "PlanService/ListOrganisations") {
       // Names nothing; lists b alone.
@@ -433,6 +434,77 @@ TEST_F(GatewayE2eTest, InvalidArgumentCarriesBadRequestFieldViolations) {
   EXPECT_EQ(reply.status.error_message(),
             "the request is not a valid goldenthread.v1.CreatePlanRequest");
   EXPECT_EQ(reply.status.error_details(), "");
+}
+
+// Issue 18, through the real services: a token limited to a directorate
+// writes its directorate's milestones and nothing else, is refused every
+// whole-plan method by the gateway, and reads as its role does.
+TEST_F(GatewayE2eTest, ATokenLimitedToDirectoratesWritesOnlyItsOwnMilestones) {
+  auto limited = [](v1::Role role, const std::string& directorate) {
+    v1::CreateTokenRequest create;
+    create.set_parent("organisations/a");
+    create.mutable_token()->set_role(role);
+    create.mutable_token()->set_subject(absl::StrCat("a-", directorate, "-officer"));
+    create.mutable_token()->add_directorates(directorate);
+    v1::CreateTokenResponse created;
+    grpc::Status status =
+        Tokens()->CreateToken(Context(TokenOf("a", v1::ADMIN)).get(), create, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(created.token().directorates_size(), 1);
+    return created.secret();
+  };
+  const std::string clc = limited(v1::UPDATER, "clc");  // matched ignoring case
+  const std::string asc = limited(v1::UPDATER, "ASC");
+  const std::string clc_planner = limited(v1::PLANNER, "CLC");
+
+  std::string before = SnapshotOfA();
+  v1::UpdateMilestoneProgressRequest progress;
+  progress.set_name(names_a_->milestone);  // directorate CLC
+  progress.set_status(v1::DELAYED);
+  progress.set_percent_complete(45);
+  progress.set_comment("Lamp columns on back order");
+  v1::Milestone updated;
+  grpc::Status other =
+      Milestones()->UpdateMilestoneProgress(Context(asc).get(), progress, &updated);
+  EXPECT_EQ(other.error_code(), StatusCode::PERMISSION_DENIED) << other.error_message();
+  for (const MethodCase& c : AllMethodCases()) {
+    if (!c.whole_plan || c.min_role == v1::ROLE_UNSPECIFIED || c.min_role > v1::PLANNER) {
+      continue;
+    }
+    Reply reply = Call(c, *names_a_, Bearer(clc_planner));
+    EXPECT_EQ(reply.status.error_code(), StatusCode::PERMISSION_DENIED) << c.method;
+    EXPECT_EQ(reply.status.error_message(),
+              absl::StrCat(Path(c).substr(1),
+                           " acts on a whole plan or organisation; this token is limited to "
+                           "directorates CLC"));
+  }
+  EXPECT_EQ(SnapshotOfA(), before) << "a refused call changed organisation a";
+
+  grpc::Status own = Milestones()->UpdateMilestoneProgress(Context(clc).get(), progress, &updated);
+  ASSERT_TRUE(own.ok()) << own.error_message();
+  EXPECT_EQ(updated.percent_complete(), 45);
+  v1::ListMilestoneUpdatesRequest history;
+  history.set_parent(names_a_->milestone);
+  v1::ListMilestoneUpdatesResponse rows;
+  ASSERT_TRUE(
+      Milestones()->ListMilestoneUpdates(Context(asc).get(), history, &rows).ok());  // reads: all
+  bool recorded = false;
+  for (const auto& row : rows.updates()) {
+    recorded |=
+        row.comment() == "Lamp columns on back order" && row.recorded_by() == "a-clc-officer";
+  }
+  EXPECT_TRUE(recorded);
+  // Reads are not limited: every VIEWER method reaches its backend.
+  for (const MethodCase& c : AllMethodCases()) {
+    if (c.min_role != v1::VIEWER) {
+      continue;
+    }
+    Reply reply = Call(c, *names_a_, Bearer(asc));
+    EXPECT_NE(reply.status.error_code(), StatusCode::PERMISSION_DENIED)
+        << c.method << ": " << reply.status.error_message();
+    EXPECT_NE(reply.status.error_code(), StatusCode::UNAUTHENTICATED)
+        << c.method << ": " << reply.status.error_message();
+  }
 }
 
 // Last: it kills and restarts the shared plan-service.

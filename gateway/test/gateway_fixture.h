@@ -65,6 +65,7 @@ class GatewayTest : public ::testing::Test {
     options.upstream.max_message_bytes = 64 << 10;
     options.deadlines = {absl::Seconds(7), absl::Seconds(20), absl::Seconds(60)};
     options.limits = {/*calls_per_second=*/20, /*burst=*/10, /*max_streams=*/2};
+    options.identity_key = kTestIdentityKey;
     auto gateway = Gateway::Attach(options, *pool_, *host_);
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = gateway->release();
@@ -94,6 +95,25 @@ class GatewayTest : public ::testing::Test {
     auto token = CreateTokenFromCommandLine(*pool_, org, v1::Role_Name(role), subject, "", 0);
     EXPECT_TRUE(token.ok()) << token.status();
     return token.ok() ? *token : "";
+  }
+
+  // A new token limited to `directorates`, made by the gateway's own
+  // TokenManager (as CreateToken makes one, without spending an admin
+  // token's rate limit).
+  static std::string ScopedToken(const std::string& org, v1::Role role,
+                                 const std::vector<std::string>& directorates,
+                                 const std::string& subject = "scoped") {
+    v1::CreateTokenRequest create;
+    create.set_parent(absl::StrCat("organisations/", org));
+    create.mutable_token()->set_role(role);
+    create.mutable_token()->set_subject(subject);
+    for (const std::string& directorate : directorates) {
+      create.mutable_token()->add_directorates(directorate);
+    }
+    Identity admin{org, "", v1::ADMIN, "tester", {}};
+    auto created = gateway_->tokens().CreateToken(admin, create);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? created->secret() : "";
   }
 
   static std::unique_ptr<v1::TokenService::Stub> Tokens() {

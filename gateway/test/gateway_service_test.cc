@@ -4,6 +4,9 @@
 #include <thread>
 
 #include "gateway_fixture.h"
+#include "gt/identity.h"
+#include "gt/sha256.h"
+#include "request_table.h"
 
 namespace gt::gateway::testing {
 namespace {
@@ -14,6 +17,8 @@ TEST_F(GatewayTest, BackendSeesOnlyTheVerifiedIdentity) {
                           {{"x-gt-organisation", "other"},
                            {"x-gt-role", "ADMIN"},
                            {"x-gt-subject", "mallory"},
+                           {"x-gt-directorates", "CSF"},
+                           {"x-gt-identity-seal", "4102444800.forged"},
                            {"x-gt-anything", "1"},
                            {"x-custom", "kept"},
                            {"x-request-id", "client-chosen-1"}});
@@ -22,6 +27,9 @@ TEST_F(GatewayTest, BackendSeesOnlyTheVerifiedIdentity) {
   EXPECT_EQ(seen.organisation(), "who");  // one value: the client's was dropped
   EXPECT_EQ(seen.title(), "VIEWER");
   EXPECT_EQ(seen.plan_title(), "dashboard");
+  // Not limited, so no x-gt-directorates at all: a client's would have
+  // limited the identity as it pleased.
+  EXPECT_EQ(seen.organisation_display_name(), "");
   EXPECT_EQ(seen.period_start(), "");  // no authorization header upstream
   EXPECT_EQ(seen.period_end(), "kept");
   EXPECT_EQ(seen.as_of(), "client-chosen-1");
@@ -30,6 +38,144 @@ TEST_F(GatewayTest, BackendSeesOnlyTheVerifiedIdentity) {
   auto trailer = reply.trailing_metadata.find("x-backend-trailer");
   ASSERT_NE(trailer, reply.trailing_metadata.end());
   EXPECT_EQ(trailer->second, "from-backend");
+  // The gateway's own seal, over what it verified, not the client's.
+  auto seal = reply.trailing_metadata.find("x-seal-check");
+  ASSERT_NE(seal, reply.trailing_metadata.end());
+  EXPECT_EQ(seal->second, "ok");
+}
+
+// Issue 18: a limited token's directorates reach the backend, sealed with
+// the rest of the identity, whatever x-gt-directorates the client sends.
+TEST_F(GatewayTest, ALimitedTokensDirectoratesReachTheBackendSealed) {
+  std::string limited = ScopedToken("dirfwd", v1::UPDATER, {"CSF", " D & R "}, "csf-officer");
+  for (const Metadata& forged :
+       {Metadata{}, Metadata{{"x-gt-directorates", "ASC"}}, Metadata{{"x-gt-directorates", ""}},
+        Metadata{{"x-gt-directorates", "CSF"}, {"x-gt-directorates", "ASC"}}}) {
+    Reply reply = EndOfYear(limited, "organisations/dirfwd/plans/p", forged);
+    ASSERT_TRUE(reply.status.ok()) << reply.status.error_message();
+    v1::ReportHeader seen = Parse(reply).header();
+    EXPECT_EQ(seen.organisation(), "dirfwd");
+    EXPECT_EQ(seen.title(), "UPDATER");
+    EXPECT_EQ(seen.plan_title(), "csf-officer");
+    // One value, the token's (trimmed as stored): the client's was dropped.
+    EXPECT_EQ(seen.organisation_display_name(), "CSF,D & R");
+    auto seal = reply.trailing_metadata.find("x-seal-check");
+    ASSERT_NE(seal, reply.trailing_metadata.end());
+    EXPECT_EQ(seal->second, "ok");
+  }
+}
+
+// The seal vouches for the directorate scope: the same identity with the
+// scope dropped, or another scope, does not pass a backend's check.
+TEST_F(GatewayTest, TheSealCoversTheDirectorates) {
+  Caller limited;
+  limited.organisation = "dirseal";
+  limited.role = v1::UPDATER;
+  limited.subject = "csf-officer";
+  limited.directorates = {"CSF"};
+  const absl::Time expires = absl::Now() + absl::Minutes(5);
+  const std::string seal = SealIdentity(kTestIdentityKey, limited, expires);
+  Caller unlimited = limited;
+  unlimited.directorates.clear();
+  EXPECT_NE(SealIdentity(kTestIdentityKey, unlimited, expires), seal);
+  Caller wider = limited;
+  wider.directorates = {"CSF", "ASC"};
+  EXPECT_NE(SealIdentity(kTestIdentityKey, wider, expires), seal);
+  // Straight to the stand-in backend, as a pod inside the cluster could.
+  auto report = v1::ReportService::NewStub(
+      grpc::CreateChannel(live_backends_, grpc::InsecureChannelCredentials()));
+  auto check = [&](const std::string& directorates) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gt-organisation", "dirseal");
+    context.AddMetadata("x-gt-role", "UPDATER");
+    context.AddMetadata("x-gt-subject", "csf-officer");
+    if (!directorates.empty()) {
+      context.AddMetadata("x-gt-directorates", directorates);
+    }
+    context.AddMetadata("x-gt-identity-seal", seal);
+    v1::ReportRequest request;
+    request.set_plan("organisations/dirseal/plans/p");
+    v1::EndOfYearReport response;
+    EXPECT_TRUE(report->GetEndOfYearReport(&context, request, &response).ok());
+    auto it = context.GetServerTrailingMetadata().find("x-seal-check");
+    return it == context.GetServerTrailingMetadata().end()
+               ? std::string("(none)")
+               : std::string(it->second.data(), it->second.size());
+  };
+  EXPECT_EQ(check("CSF"), "ok");
+  EXPECT_NE(check(""), "ok");
+  EXPECT_NE(check("CSF,ASC"), "ok");
+}
+
+// Every method of the API with a PLANNER token limited to a directorate: the
+// whole-plan ones (the issue's list, request_table.cc) are refused by the
+// gateway, PERMISSION_DENIED naming the method and the token's directorates;
+// every other method it may call is forwarded (the stand-in backends answer
+// it, or plan-service's absence does), milestone writes and reads alike.
+TEST_F(GatewayTest, ALimitedTokenIsRefusedExactlyTheWholePlanMethods) {
+  const Names names{"organisations/lim",
+                    "organisations/lim/plans/p",
+                    "organisations/lim/plans/p/priorities/1",
+                    "organisations/lim/plans/p/outcomes/2",
+                    "organisations/lim/plans/p/activities/3",
+                    "organisations/lim/plans/p/measures/4",
+                    "organisations/lim/plans/p/milestones/5",
+                    "organisations/lim/tokens/0000000000000000"};
+  const double scope_rejections =
+      Metric("goldenthread_gateway_rejections_total{reason=\"directorate_scope\"}");
+  int refused = 0, forwarded = 0;
+  for (const MethodCase& c : AllMethodCases()) {
+    // A token of its own for each method: this gateway's burst is 10 calls.
+    std::string planner = ScopedToken("lim", v1::PLANNER, {"CSF"});
+    auto request = BuildRequest(c, names);
+    ASSERT_NE(request, nullptr) << c.method;
+    Reply reply = CallMethod(*channel_, Path(c), *request, Bearer(planner),
+                             IsStreaming(c) ? absl::Seconds(2) : absl::Seconds(10));
+    SCOPED_TRACE(
+        absl::StrCat(c.method, ": ", reply.status.error_code(), " ", reply.status.error_message()));
+    if (c.min_role == v1::ROLE_UNSPECIFIED || c.min_role > v1::PLANNER) {
+      // The role decides first (TokenService, and what nobody may call).
+      EXPECT_EQ(reply.status.error_code(), StatusCode::PERMISSION_DENIED);
+      EXPECT_FALSE(absl::StrContains(reply.status.error_message(), "directorates"));
+    } else if (c.whole_plan) {
+      ++refused;
+      EXPECT_EQ(reply.status.error_code(), StatusCode::PERMISSION_DENIED);
+      EXPECT_EQ(reply.status.error_message(),
+                absl::StrCat(Path(c).substr(1),
+                             " acts on a whole plan or organisation; this token is limited to "
+                             "directorates CSF"));
+    } else {
+      ++forwarded;
+      EXPECT_NE(reply.status.error_code(), StatusCode::PERMISSION_DENIED);
+      EXPECT_NE(reply.status.error_code(), StatusCode::UNAUTHENTICATED);
+      EXPECT_NE(reply.status.error_code(), StatusCode::NOT_FOUND);
+    }
+  }
+  EXPECT_GE(refused, 25);
+  EXPECT_GE(forwarded, 40);
+  EXPECT_EQ(Metric("goldenthread_gateway_rejections_total{reason=\"directorate_scope\"}"),
+            scope_rejections + refused);
+
+  // An ADMIN token limited by hand in the database (CreateToken refuses to
+  // make one) is still refused every TokenService method for its scope.
+  std::string admin = Token("lim", v1::ADMIN, "limited-by-hand");
+  db_->Execute(
+      absl::StrCat("UPDATE api_tokens SET directorates = 'CSF' WHERE org_id = 'lim' "
+                   "AND secret_hash = '",
+                   Sha256Hex(admin), "'"));
+  for (const MethodCase& c : AllMethodCases()) {
+    if (c.method.rfind("TokenService/", 0) != 0) {
+      continue;
+    }
+    auto request = BuildRequest(c, names);
+    ASSERT_NE(request, nullptr) << c.method;
+    Reply reply = CallMethod(*channel_, Path(c), *request, Bearer(admin));
+    EXPECT_EQ(reply.status.error_code(), StatusCode::PERMISSION_DENIED) << c.method;
+    EXPECT_EQ(reply.status.error_message(),
+              absl::StrCat(Path(c).substr(1),
+                           " acts on a whole plan or organisation; this token is limited to "
+                           "directorates CSF"));
+  }
 }
 
 // Calls are spread over the gateway's connections to a backend, so that

@@ -1,6 +1,7 @@
 // Service tests of TokenService and token checks: the gateway in-process
 // over a real MariaDB database (see gateway_fixture.h).
 #include "gateway_fixture.h"
+#include "gt/grpc_status.h"
 
 namespace gt::gateway::testing {
 namespace {
@@ -211,6 +212,156 @@ TEST_F(GatewayTest, AnExpiredTokenStopsWorkingEvenWhenCached) {
       absl::Seconds(10)));
   EXPECT_TRUE(absl::StartsWith(last.error_message(), "the token expired at "))
       << last.error_message();
+}
+
+// Issue 18: a token may be limited to directorates; the codes are stored
+// trimmed, in the order given, and every read of the token shows them.
+TEST_F(GatewayTest, ATokenLimitedToDirectoratesIsStoredAndShownEverywhere) {
+  std::string admin = Token("dirs", v1::ADMIN);
+  v1::CreateTokenRequest create;
+  create.set_parent("organisations/dirs");
+  create.mutable_token()->set_role(v1::UPDATER);
+  create.mutable_token()->set_subject("csf-officer");
+  const std::string longest(32, 'L');
+  for (const std::string& code : {std::string(" CSF "), std::string("D & R"), longest}) {
+    create.mutable_token()->add_directorates(code);
+  }
+  create.set_request_id("limited-1");
+  v1::CreateTokenResponse created;
+  grpc::Status status = Tokens()->CreateToken(As(admin).get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::vector<std::string> want = {"CSF", "D & R", longest};
+  EXPECT_EQ(std::vector<std::string>(created.token().directorates().begin(),
+                                     created.token().directorates().end()),
+            want);
+  EXPECT_EQ(db_->QueryScalar(absl::StrCat("SELECT directorates FROM api_tokens WHERE org_id = "
+                                          "'dirs' AND secret_hash = '",
+                                          Sha256Hex(created.secret()), "'")),
+            absl::StrCat("CSF,D & R,", longest));
+
+  v1::GetTokenRequest get;
+  get.set_name(created.token().name());
+  v1::ApiToken got;
+  ASSERT_TRUE(Tokens()->GetToken(As(admin).get(), get, &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), created.token().SerializeAsString());
+
+  v1::ListTokensRequest list;
+  list.set_parent("organisations/dirs");
+  v1::ListTokensResponse listed;
+  ASSERT_TRUE(Tokens()->ListTokens(As(admin).get(), list, &listed).ok());
+  int seen = 0;
+  for (const v1::ApiToken& token : listed.tokens()) {
+    if (token.name() == created.token().name()) {
+      ++seen;
+      EXPECT_EQ(token.SerializeAsString(), created.token().SerializeAsString());
+    } else {
+      EXPECT_EQ(token.directorates_size(), 0) << token.name();  // the admin: not limited
+    }
+  }
+  EXPECT_EQ(seen, 1);
+
+  // A repeat answers the stored token, directorates included, and makes none.
+  v1::CreateTokenResponse repeat;
+  ASSERT_TRUE(Tokens()->CreateToken(As(admin).get(), create, &repeat).ok());
+  EXPECT_EQ(repeat.token().SerializeAsString(), created.token().SerializeAsString());
+  EXPECT_EQ(repeat.secret(), "");
+
+  // Twenty codes is the most, and a token without any is not limited.
+  v1::CreateTokenRequest twenty;
+  twenty.set_parent("organisations/dirs");
+  twenty.mutable_token()->set_role(v1::PLANNER);
+  twenty.mutable_token()->set_subject("twenty");
+  for (int i = 0; i < 20; ++i) {
+    twenty.mutable_token()->add_directorates(absl::StrCat("D", i));
+  }
+  ASSERT_TRUE(Tokens()->CreateToken(As(admin).get(), twenty, &created).ok());
+  EXPECT_EQ(created.token().directorates_size(), 20);
+  twenty.mutable_token()->clear_directorates();
+  ASSERT_TRUE(Tokens()->CreateToken(As(admin).get(), twenty, &created).ok());
+  EXPECT_EQ(created.token().directorates_size(), 0);
+  EXPECT_EQ(db_->QueryScalar(absl::StrCat("SELECT directorates FROM api_tokens WHERE org_id = "
+                                          "'dirs' AND secret_hash = '",
+                                          Sha256Hex(created.secret()), "'")),
+            "");
+}
+
+TEST_F(GatewayTest, BadDirectoratesAreRefusedNamingTheFieldAndNothingIsWritten) {
+  struct Case {
+    v1::Role role;
+    std::vector<std::string> directorates;
+    std::string field;
+    std::string rule;
+  };
+  std::vector<std::string> too_many;
+  for (int i = 0; i < 21; ++i) {
+    too_many.push_back(absl::StrCat("D", i));
+  }
+  const std::vector<Case> cases = {
+      {v1::ADMIN,
+       {"CSF"},
+       "token.directorates",
+       "must be empty for an ADMIN token: ADMIN manages tokens and the organisation, which a "
+       "token limited to directorates may not"},
+      {v1::UPDATER, too_many, "token.directorates", "must list at most 20 directorates, got 21"},
+      {v1::UPDATER, {"CSF", ""}, "token.directorates[1]", "must not be empty"},
+      {v1::UPDATER, {"   "}, "token.directorates[0]", "must not be empty"},
+      {v1::UPDATER,
+       {std::string(33, 'A')},
+       "token.directorates[0]",
+       "must be at most 32 characters, got 33"},
+      {v1::UPDATER,
+       {"CSF", "CSF/ASC"},
+       "token.directorates[1]",
+       "must be one directorate, without '/' (a milestone led jointly, \"A/B\", is in scope "
+       "when any part is: list each part)"},
+      {v1::VIEWER,
+       {"CSF,ASC"},
+       "token.directorates[0]",
+       "must not contain ',' (it separates the codes passed to the services)"},
+      {v1::UPDATER, {"CS\tF"}, "token.directorates[0]", "must not contain control characters"},
+      {v1::UPDATER, {"CSF\n"}, "token.directorates[0]", "must not contain control characters"},
+      {v1::PLANNER,
+       {"Caf\xc3\xa9"},
+       "token.directorates[0]",
+       "must be printable ASCII (it is passed to the services as gRPC metadata)"},
+      {v1::UPDATER,
+       {"CSF", "ASC", "csf "},
+       "token.directorates[2]",
+       "repeats token.directorates[0] ('CSF'); codes compare ignoring case and spaces"},
+      {v1::UPDATER,
+       {"D & R", "d&r"},
+       "token.directorates[1]",
+       "repeats token.directorates[0] ('D & R'); codes compare ignoring case and spaces"},
+  };
+  auto limited_tokens = [] {
+    return db_->QueryScalar(
+        "SELECT COUNT(*) FROM api_tokens WHERE org_id = 'baddir' AND directorates <> ''");
+  };
+  ASSERT_EQ(limited_tokens(), "0");
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    v1::CreateTokenRequest create;
+    create.set_parent("organisations/baddir");
+    create.mutable_token()->set_role(c.role);
+    create.mutable_token()->set_subject("officer");
+    for (const std::string& code : c.directorates) {
+      create.mutable_token()->add_directorates(code);
+    }
+    create.set_request_id(absl::StrCat("bad-", i));
+    v1::CreateTokenResponse created;
+    // An admin for each case, so that none meets the rate limit.
+    std::string admin = Token("baddir", v1::ADMIN);
+    grpc::Status status = Tokens()->CreateToken(As(admin).get(), create, &created);
+    EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << c.rule;
+    EXPECT_EQ(status.error_message(), absl::StrCat(c.field, ": ", c.rule));
+    EXPECT_EQ(FieldViolations(status),
+              (std::vector<std::pair<std::string, std::string>>{{c.field, c.rule}}));
+  }
+  EXPECT_EQ(limited_tokens(), "0");
+  // Only the admins were made.
+  EXPECT_EQ(db_->QueryScalar("SELECT COUNT(*) FROM api_tokens WHERE org_id = 'baddir'"),
+            absl::StrCat(cases.size()));
+  EXPECT_EQ(db_->QueryScalar("SELECT COUNT(*) FROM request_log WHERE org_id = 'baddir'"), "0");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "access_policy.h"
 #include "auth_throttle.h"
 #include "call_policy.h"
@@ -56,6 +57,7 @@ TEST(AccessPolicy, AgreesWithTheRolesAsSpecified) {
     const MethodRule* rule = policy->Find(testing::Path(c));
     ASSERT_NE(rule, nullptr) << c.method;
     EXPECT_EQ(rule->min_role, c.min_role) << c.method;
+    EXPECT_EQ(rule->scope, c.whole_plan ? ScopeRule::kWholeOnly : ScopeRule::kAnyScope) << c.method;
     covered.insert(testing::Path(c));
     EXPECT_NE(testing::BuildRequest(c, testing::Names{}), nullptr) << c.method;
   }
@@ -84,6 +86,55 @@ TEST(AccessPolicy, RolesAreCumulativeAndNobodyCreatesOrganisations) {
   EXPECT_EQ(policy->Find("/goldenthread.v1.PlanService/Nope"), nullptr);
   EXPECT_TRUE(policy->Find("/goldenthread.v1.MilestoneService/WatchMilestoneUpdates")->streaming());
   EXPECT_FALSE(policy->Find("/goldenthread.v1.PlanService/GetPlan")->streaming());
+}
+
+// Issue 18: a token limited to directorates is refused the methods that act
+// on a whole plan or organisation, and only those; a token that is not
+// limited is refused nothing for its scope.
+TEST(AccessPolicy, ATokenLimitedToDirectoratesIsRefusedWholePlanMethods) {
+  auto policy = AccessPolicy::Create();
+  ASSERT_TRUE(policy.ok());
+  const std::vector<std::string> limited = {"CSF", "D&R"};
+  int refused = 0;
+  for (const auto& [path, rule] : policy->rules()) {
+    EXPECT_TRUE(AccessPolicy::CheckScope(rule, {}).ok()) << path;
+    absl::Status status = AccessPolicy::CheckScope(rule, limited);
+    if (rule.scope == ScopeRule::kWholeOnly) {
+      ++refused;
+      EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << path;
+    } else {
+      EXPECT_TRUE(status.ok()) << path << ": " << status;
+    }
+  }
+  EXPECT_GT(refused, 30);
+  absl::Status denied =
+      AccessPolicy::CheckScope(*policy->Find("/goldenthread.v1.PlanService/ImportPlan"), limited);
+  EXPECT_EQ(denied.message(),
+            "goldenthread.v1.PlanService/ImportPlan acts on a whole plan or organisation; this "
+            "token is limited to directorates CSF, D&R");
+  for (const char* allowed :
+       {"MilestoneService/UpdateMilestoneProgress", "MilestoneService/ReviseDeadline",
+        "MilestoneService/BatchCreateMilestoneUpdates", "MilestoneService/CreateMilestone",
+        "MilestoneService/BatchCreateMilestones", "MilestoneService/UpdateMilestone",
+        "MilestoneService/DeleteMilestone", "MilestoneService/ReviewUpdate",
+        "MilestoneService/ListDueUpdates", "PlanService/GetPlanTree",
+        "ReportService/GetProgressReport"}) {
+    const MethodRule* rule = policy->Find(absl::StrCat("/goldenthread.v1.", allowed));
+    ASSERT_NE(rule, nullptr) << allowed;
+    EXPECT_TRUE(AccessPolicy::CheckScope(*rule, limited).ok()) << allowed;
+  }
+}
+
+TEST(AccessPolicy, OnlyReportServiceRecordsAPublication) {
+  auto policy = AccessPolicy::Create();
+  ASSERT_TRUE(policy.ok());
+  const MethodRule* record = policy->Find("/goldenthread.v1.MilestoneService/RecordPublication");
+  ASSERT_NE(record, nullptr);
+  absl::Status status = AccessPolicy::CheckRole(*record, v1::ADMIN);
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(status.message(),
+            "goldenthread.v1.MilestoneService/RecordPublication may not be called through the "
+            "gateway");
 }
 
 TEST(CheckOrganisation, FindsNamesAnywhereInTheRequest) {
@@ -150,6 +201,8 @@ TEST(ResourceKind, NamesWhatTheBackendsName) {
   EXPECT_EQ(ResourceKind("organisations/a/plans/p/measures/3/values/2018-01-01"), "measure value");
   EXPECT_EQ(ResourceKind("organisations/a/plans/p/milestones/3"), "milestone");
   EXPECT_EQ(ResourceKind("organisations/a/tokens/x"), "token");
+  EXPECT_EQ(ResourceKind("organisations/a/plans/p/periods/q1"), "period");
+  EXPECT_EQ(ResourceKind("organisations/a/plans/p/milestones/3/updates/9"), "milestone update");
   EXPECT_EQ(ResourceKind("organisations/a/plans"), "organisation");
   EXPECT_EQ(ResourceKind("organisations/a/widgets/1"), "resource");
 }
@@ -245,9 +298,10 @@ TEST(RequestIds, KeptWhenSaneReplacedOtherwise) {
 }
 
 TEST(Metadata, IdentityAndCredentialsNeverPassThrough) {
-  for (const char* dropped : {"authorization", "Authorization", "x-gt-organisation", "x-gt-role",
-                              "x-gt-subject", "X-GT-Anything", "x-request-id", "grpc-timeout",
-                              "user-agent", ":authority", "te", "content-type"}) {
+  for (const char* dropped :
+       {"authorization", "Authorization", "x-gt-organisation", "x-gt-role", "x-gt-subject",
+        "x-gt-directorates", "X-GT-Directorates", "x-gt-identity-seal", "X-GT-Anything",
+        "x-request-id", "grpc-timeout", "user-agent", ":authority", "te", "content-type"}) {
     EXPECT_FALSE(IsForwardedMetadata(dropped)) << dropped;
   }
   for (const char* kept : {"traceparent", "x-client-version", "x-custom-bin"}) {

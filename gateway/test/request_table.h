@@ -19,11 +19,16 @@ struct MethodCase {
   // ROLE_UNSPECIFIED: nobody, through the gateway.
   goldenthread::v1::Role min_role;
   // Text format; placeholders {org} {plan} {priority} {outcome} {activity}
-  // {measure} {milestone} {token} are full resource names.
+  // {measure} {milestone} {token} are full resource names (a period is
+  // "{plan}/periods/q1", a milestone update "{milestone}/updates/1").
   std::string request;
   // The placeholder of the first name in the request (field order), i.e. the
   // one a NOT_FOUND names; empty when the request names nothing.
   std::string first_name;
+  // Acts on a whole plan or organisation, as issue 18 lists them (plan
+  // structure, reconcile, period administration, publication, tokens): a
+  // token limited to directorates is refused it.
+  bool whole_plan = false;
 };
 
 const std::vector<MethodCase>& AllMethodCases();

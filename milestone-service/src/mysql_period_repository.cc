@@ -467,12 +467,16 @@ absl::StatusOr<WriteResult<PeriodRow>> MysqlPeriodRepository::Publish(
     }
     GT_ASSIGN_OR_RETURN(PeriodRow row, LoadPeriod(c, key, true));
     DueFacts facts = ReadDueFacts(c, key.plan, row);
+    if (dry_run) {
+      // Checked only: the answer is the period as it stands.
+      PeriodRow decided = row;
+      GT_RETURN_IF_ERROR(decide(decided, facts));
+      result.value = row;
+      return absl::OkStatus();
+    }
     GT_RETURN_IF_ERROR(decide(row, facts));
     ++row.version;
     result.value = row;
-    if (dry_run) {
-      return absl::OkStatus();
-    }
     for (size_t n = 0; n < files.size(); ++n) {
       const PackFileRow& f = files[n];
       Stmt st(c.Prepare(

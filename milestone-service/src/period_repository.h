@@ -62,7 +62,8 @@ class PeriodRepository {
 
   // Locks the period; `decide` checks it may be published given its due
   // updates as they stand under the lock and sets what publishing changes.
-  // Unless `dry_run`, stores the files and the period in one transaction.
+  // Unless `dry_run`, stores the files and the period in one transaction
+  // and answers the period as stored; a dry run answers it as it stands.
   // A request id seen before answers the first publication (even dry).
   virtual absl::StatusOr<WriteResult<PeriodRow>> Publish(
       const PeriodKey& key, const RequestKey* request,

@@ -423,7 +423,10 @@ TEST_F(PeriodTest, PublicationWaitsForApprovalThenFreezesThePack) {
   ASSERT_TRUE(Progress("pd", b.name(), v1::ON_TARGET, 10, "", At(2017, 9, 30)).ok());
   EXPECT_THAT(Publish("pd", q2.name(), {}, true).error_message(), HasSubstr("(SUBMITTED, HAC)"));
   ASSERT_TRUE(Review("pd", LatestUpdate("pd", b.name()), v1::APPROVE).ok());
-  EXPECT_TRUE(Publish("pd", q2.name(), {}, true).ok());
+  v1::Period checked;
+  EXPECT_TRUE(Publish("pd", q2.name(), {}, true, &checked).ok());
+  EXPECT_EQ(checked.state(), v1::Period::OPEN);  // checked, not published
+  EXPECT_TRUE(checked.pack_sha256().empty());
 
   // Bad files: named, nothing stored.
   grpc::Status bad_name = Publish("pd", q2.name(), {{"../x", "x"}});

@@ -155,6 +155,7 @@ int UpdatesApply(const Args& args);
 // tokens.cc
 int TokensCreate(const Args& args);
 int TokensList(const Args& args);
+int TokensGet(const Args& args);
 int TokensRevoke(const Args& args);
 // report.cc
 int ReportRender(const Args& args);

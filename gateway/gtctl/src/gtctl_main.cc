@@ -114,9 +114,12 @@ std::vector<Command> Commands() {
        Export},
       {"tokens create",
        "gtctl tokens create --role VIEWER|UPDATER|PLANNER|ADMIN --subject S [--display-name N] "
-       "[--expires D]",
-       "Creates an API token (ADMIN only); prints the secret, once, on stdout.",
-       {"role", "subject", "display-name", "expires"},
+       "[--expires D] [--directorate CODE ...]",
+       "Creates an API token (ADMIN only); prints the secret, once, on stdout.\n"
+       "--directorate CODE (repeatable): limits the token to those directorates: it\n"
+       "may write only their milestones (a joint lead \"A/B\" counts when any part is)\n"
+       "and is refused what acts on a whole plan or the organisation. Not for ADMIN.",
+       {"role", "subject", "display-name", "expires", "directorate"},
        0,
        0,
        TokensCreate},
@@ -165,6 +168,13 @@ std::vector<Command> Commands() {
        1,
        1,
        DirectoratesDelete},
+      {"tokens get",
+       "gtctl tokens get TOKEN",
+       "One token (its id or full name): role, subject, state, directorates.",
+       {},
+       1,
+       1,
+       TokensGet},
       {"tokens revoke",
        "gtctl tokens revoke TOKEN",
        "Revokes a token (its id or full name).",

@@ -11,9 +11,10 @@ TEST_F(GtctlTest, HelpOnEveryCommandAndUsageErrorsExitTwo) {
   Result top = Gtctl("--help");
   EXPECT_EQ(top.code, 0) << top;
   EXPECT_TRUE(absl::StrContains(top.out, "Exit codes")) << top;
-  for (const char* command : {"plans", "plans list", "plans show", "milestones", "milestones list",
-                              "milestones update", "milestones revise", "import", "export",
-                              "tokens", "tokens create", "tokens list", "tokens revoke"}) {
+  for (const char* command :
+       {"plans", "plans list", "plans show", "milestones", "milestones list", "milestones update",
+        "milestones revise", "import", "export", "tokens", "tokens create", "tokens list",
+        "tokens get", "tokens revoke"}) {
     Result r = Gtctl(absl::StrCat(command, " --help"));
     EXPECT_EQ(r.code, 0) << command << "\n" << r;
     EXPECT_TRUE(absl::StrContains(r.out, "Usage")) << command << "\n" << r;
@@ -350,6 +351,71 @@ TEST_F(GtctlTest, TokensCreateListRevoke) {
   Result after = Gtctl("plans list", viewer);
   EXPECT_EQ(after.code, 1) << after;
   EXPECT_TRUE(absl::StrContains(after.err, "UNAUTHENTICATED")) << after;
+}
+
+// Issue 18: a token limited to directorates, made and shown by gtctl; the
+// gateway refuses it what acts on a whole plan.
+TEST_F(GtctlTest, TokensLimitedToDirectorates) {
+  Result created = Gtctl(
+      "tokens create --role UPDATER --subject csf-officer --directorate CSF --directorate ' D&R '");
+  ASSERT_EQ(created.code, 0) << created;
+  EXPECT_TRUE(absl::StrContains(created.err, "limited to directorates CSF, D&R")) << created;
+  std::string limited(absl::StripAsciiWhitespace(created.out));
+  ASSERT_TRUE(absl::StartsWith(limited, "gt_th_")) << created;
+
+  Result list = Gtctl("tokens list --output json");
+  ASSERT_EQ(list.code, 0) << list;
+  v1::ListTokensResponse tokens;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &tokens).ok()) << list;
+  std::string name;
+  for (const auto& t : tokens.tokens()) {
+    if (t.subject() == "csf-officer") {
+      name = t.name();
+      EXPECT_EQ(std::vector<std::string>(t.directorates().begin(), t.directorates().end()),
+                (std::vector<std::string>{"CSF", "D&R"}));
+    }
+  }
+  ASSERT_FALSE(name.empty()) << list;
+  Result table = Gtctl("tokens list");
+  EXPECT_TRUE(absl::StrContains(table.out, "DIRECTORATES")) << table;
+  EXPECT_TRUE(absl::StrContains(table.out, "CSF,D&R")) << table;
+  const std::string id = name.substr(name.rfind('/') + 1);
+  Result got = Gtctl(absl::StrCat("tokens get ", id));
+  ASSERT_EQ(got.code, 0) << got;
+  EXPECT_TRUE(absl::StrContains(got.out, id)) << got;
+  EXPECT_TRUE(absl::StrContains(got.out, "CSF,D&R")) << got;
+  Result got_json = Gtctl(absl::StrCat("tokens get ", name, " --output json"));
+  ASSERT_EQ(got_json.code, 0) << got_json;
+  v1::ApiToken token;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(got_json.out, &token).ok()) << got_json;
+  EXPECT_EQ(token.directorates_size(), 2);
+
+  // It reads as its role does; a limited PLANNER may not write a whole plan.
+  EXPECT_EQ(Gtctl("plans list", limited).code, 0);
+  Result planner =
+      Gtctl("tokens create --role PLANNER --subject csf-planner --directorate CSF --output json");
+  ASSERT_EQ(planner.code, 0) << planner;
+  v1::CreateTokenResponse planner_token;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(planner.out, &planner_token).ok())
+      << planner;
+  Result denied = Gtctl(absl::StrCat("import ", Seed("004"), " --plan limited-may-not"),
+                        planner_token.secret());
+  EXPECT_EQ(denied.code, 1) << denied;
+  EXPECT_TRUE(absl::StrContains(denied.err, "PERMISSION_DENIED")) << denied;
+  EXPECT_TRUE(absl::StrContains(denied.err,
+                                "acts on a whole plan or organisation; this token is limited to "
+                                "directorates CSF"))
+      << denied;
+
+  // Bad codes are the gateway's to refuse, naming the field.
+  Result admin = Gtctl("tokens create --role ADMIN --subject boss --directorate CSF");
+  EXPECT_EQ(admin.code, 1) << admin;
+  EXPECT_TRUE(absl::StrContains(admin.err, "token.directorates: must be empty for an ADMIN token"))
+      << admin;
+  Result joint = Gtctl("tokens create --role UPDATER --subject joint --directorate CSF/ASC");
+  EXPECT_EQ(joint.code, 1) << joint;
+  EXPECT_TRUE(absl::StrContains(joint.err, "token.directorates[0]: must be one directorate"))
+      << joint;
 }
 
 // A bulk command through a gateway with a tight rate limit: refused calls
