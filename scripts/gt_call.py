@@ -1,13 +1,9 @@
-""
-    "gt-call: call any Golden Thread gRPC method from the command line.
+"""gt-call: call any Golden Thread gRPC method from the command line.
 
-    Debian has no grpcurl,
-    so this is the project's own: a JSON request in, the response out
-                as JSON(field names as written in the.proto files)
-                    .Run it as scripts
-            / gt
-        - call,
-    which uses Debian's /usr/bin/python3 (it has python3-grpcio and python3 - protobuf; a pyenv or venv python3 does not).
+Debian has no grpcurl, so this is the project's own: a JSON request in, the
+response out as JSON (field names as written in the .proto files). Run it as
+scripts/gt-call, which uses Debian's /usr/bin/python3 (it has python3-grpcio
+and python3-protobuf; a pyenv or venv python3 does not).
 
 Python stubs are generated from protos/ with Debian's protoc and
 grpc_python_plugin into build/python, on demand: when missing or older than
@@ -34,8 +30,8 @@ PROTO_DIR = os.path.join(ROOT, "protos")
 OUT_DIR = os.path.join(ROOT, "build", "python")
 GRPC_PROTO_DIR = "/usr/share/grpc-proto"
 HEALTH_PROTO = "grpc/health/v1/health.proto"
-#Generated apart from OUT_DIR's import root: a "grpc" directory on sys.path
-#would collide with the grpc package itself.Loaded by file path instead.
+# Generated apart from OUT_DIR's import root: a "grpc" directory on sys.path
+# would collide with the grpc package itself. Loaded by file path instead.
 HEALTH_OUT = os.path.join(OUT_DIR, "_health")
 STAMP = os.path.join(OUT_DIR, ".gt-call-stamp")
 STAMP_VERSION = "1"
@@ -108,9 +104,9 @@ def load_stubs():
     protos = find_protos()
     os.makedirs(OUT_DIR, exist_ok=True)
     with open(os.path.join(OUT_DIR, ".gt-call-lock"), "w") as lock:
-#Exclusive while checking and (re) generating, so that two gt - calls
-#never generate at once; shared while importing, so that nobody
-#regenerates under our feet.
+        # Exclusive while checking and (re)generating, so that two gt-calls
+        # never generate at once; shared while importing, so that nobody
+        # regenerates under our feet.
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not stubs_are_fresh(protos):
             generate_stubs(protos)
@@ -175,17 +171,21 @@ def to_json(message, all_fields):
     from google.protobuf import json_format
     kwargs = dict(preserving_proto_field_name=True, indent=2, ensure_ascii=False)
     if all_fields:
-        try:
-#protobuf >= 5.26 return json_format
-                     .MessageToJson(message, always_print_fields_with_no_presence = True, **kwargs)
-                         except TypeError : return json_format
-                     .MessageToJson(message, including_default_value_fields = True,
-                                    **kwargs) return json_format.MessageToJson(message, **kwargs)
+        try:  # protobuf >= 5.26
+            return json_format.MessageToJson(
+                message, always_print_fields_with_no_presence=True, **kwargs)
+        except TypeError:
+            return json_format.MessageToJson(
+                message, including_default_value_fields=True, **kwargs)
+    return json_format.MessageToJson(message, **kwargs)
 
-                         def
-                         read_request_text(arg) : if arg ==
-        "-" : return sys.stdin.read() if arg.startswith("@") : try : with open(
-            arg [1:], encoding = "utf-8") as f:
+
+def read_request_text(arg):
+    if arg == "-":
+        return sys.stdin.read()
+    if arg.startswith("@"):
+        try:
+            with open(arg[1:], encoding="utf-8") as f:
                 return f.read()
         except OSError as e:
             raise NotCalled("cannot read request file: %s" % e)
@@ -270,8 +270,8 @@ def parse_args(argv):
         if not sep or not key.strip():
             p.error("--header wants KEY:VALUE, got %r" % h)
         metadata.append((key.strip().lower(), value.strip()))
-#Straight to a backend, a call needs the operator's seal (the gateway
-#strips it and seals its own).
+    # Straight to a backend, a call needs the operator's seal (the gateway
+    # strips it and seals its own).
     metadata.extend(operator_seal(args.identity_key_file))
     args.metadata = metadata
     return args
@@ -286,7 +286,7 @@ def operator_seal(key_file=None, lifetime=3600):
     import time
     path = key_file or os.environ.get("GT_IDENTITY_KEY_FILE", "")
     if not path:
-#run.sh's key, for a newcomer calling the backends of scripts/run.sh
+        # run.sh's key, for a newcomer calling the backends of scripts/run.sh
         local = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                              ".local", "secrets", "identity-key")
         path = local if os.path.isfile(local) else ""
@@ -295,8 +295,8 @@ def operator_seal(key_file=None, lifetime=3600):
     with open(path, "rb") as f:
         key = f.read().strip()
     expires = int(time.time()) + lifetime
-#gt::SealIdentity's text for the empty identity: organisation, role,
-#subject and directorates all empty(common / src / identity.cc).
+    # gt::SealIdentity's text for the empty identity: organisation, role,
+    # subject and directorates all empty (common/src/identity.cc).
     text = ("gt-identity-v2\n\n\n\n\n%d" % expires).encode()
     digest = hmac.new(key, text, hashlib.sha256).hexdigest()
     return [("x-gt-identity-seal", "%d.%s" % (expires, digest))]
@@ -332,18 +332,20 @@ def call(args, files):
     response_cls = message_class(method.output_type)
     text = read_request_text(args.request)
     try:
-        request
-    = json_format.Parse(text or "{}", request_cls()) except json_format
-          .ParseError as e
-        : raise NotCalled("bad request JSON for %s: %s" % (method.input_type.full_name, e))
+        request = json_format.Parse(text or "{}", request_cls())
+    except json_format.ParseError as e:
+        raise NotCalled("bad request JSON for %s: %s" % (method.input_type.full_name, e))
 
-              if args.tls : channel =
-        grpc.secure_channel(args.addr, grpc.ssl_channel_credentials()) else : channel =
-            grpc.insecure_channel(args.addr) path =
-                "/%s/%s" % (service.full_name, method.name)kwargs =
-                    dict(request_serializer = request_cls.SerializeToString,
-                         response_deserializer = response_cls.FromString) with channel : try:
-      if method.server_streaming:
+    if args.tls:
+        channel = grpc.secure_channel(args.addr, grpc.ssl_channel_credentials())
+    else:
+        channel = grpc.insecure_channel(args.addr)
+    path = "/%s/%s" % (service.full_name, method.name)
+    kwargs = dict(request_serializer=request_cls.SerializeToString,
+                  response_deserializer=response_cls.FromString)
+    with channel:
+        try:
+            if method.server_streaming:
                 responses = channel.unary_stream(path, **kwargs)(
                     request, metadata=args.metadata, timeout=args.timeout)
                 if args.verbose:
@@ -373,13 +375,22 @@ def call(args, files):
 def main(argv):
     args = parse_args(argv)
     try:
-        files
-          = load_stubs() if args.list is not None
-              : list_methods(files, args.list) return 0 return call(args, files)
-                    except NotCalled as e
-              : print("gt-call: %s" % e, file = sys.stderr) return EXIT_NOT_CALLED
+        files = load_stubs()
+        if args.list is not None:
+            list_methods(files, args.list)
+            return 0
+        return call(args, files)
+    except NotCalled as e:
+        print("gt-call: %s" % e, file=sys.stderr)
+        return EXIT_NOT_CALLED
 
-                if __name__ == "__main__" : try : sys
-.exit(main(sys.argv [1:])) except KeyboardInterrupt : sys.exit(130) except BrokenPipeError :
-#e.g.piped into head : not an error worth a traceback.
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()) sys.exit(1)
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        # e.g. piped into head: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -1,9 +1,9 @@
-#!/ usr / bin / env bash
-#Alert rules : the plain rules file must hold exactly the PrometheusRule's
-#groups; promtool must accept it and pass the unit tests in rules_test.yml;
-#deliberately weakened rules must make those tests fail; and the e2e
-#Prometheus configuration must be valid and scrape the right jobs.
-source "$(dirname " $ { BASH_SOURCE[0] }")/lib.sh"
+#!/usr/bin/env bash
+# Alert rules: the plain rules file must hold exactly the PrometheusRule's
+# groups; promtool must accept it and pass the unit tests in rules_test.yml;
+# deliberately weakened rules must make those tests fail; and the e2e
+# Prometheus configuration must be valid and scrape the right jobs.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 k8s_need_promtool
 k8s_ensure_node_modules
 cd "$K8S_TEST_DIR"
@@ -15,8 +15,8 @@ promtool test rules rules_test.yml
 promtool check config prometheus.yml >/dev/null
 node tools/check_prometheus_config.js
 
-#Mutation check : every change below weakens or breaks one alert, and the unit
-#tests must notice each(otherwise they do not test what they claim).
+# Mutation check: every change below weakens or breaks one alert, and the unit
+# tests must notice each (otherwise they do not test what they claim).
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/gt-k8s-rules.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/test" "$tmp/components/monitoring/rules"
@@ -45,26 +45,21 @@ mutations=(
   '/GoldenThreadUpdatesMissingAfterDue/,/for:/ s/for: 1h/for: 0m/'  # no pending period
 )
 survivors=0
-for m in "${mutations[@]}";
-do
-  sed "$m"
-      "$rules" > "$tmp/components/monitoring/rules/goldenthread.rules.yml" if cmp - s
-                     "$rules"
-                     "$tmp/components/monitoring/rules/goldenthread.rules.yml";
-then echo
-    "FAIL: mutation changed nothing (the rules changed? update the list): $m" > & 2 survivors =
-    $((survivors + 1)) elif promtool test rules "$tmp/test/rules_test.yml" > / dev / null 2 > &1;
-then echo "FAIL: rules_test.yml still passes with: $m" > & 2 survivors =
-    $((survivors + 1)) fi done
-#The identity check itself must be able to fail.
-            sed 's/) > 0.05$/) > 0.06/' "$rules" >
-        "$tmp/edited.rules.yml" k8s_expect_failure
-        "a rules file that drifted from the "
-        "PrometheusRule" 'rule 0 (GoldenThreadHighErrorRatio)' --node tools /
-            rules.js check
-            "$K8S_DIR/components/monitoring/prometheusrule.yaml"
-            "$tmp/edited.rules.yml"
+for m in "${mutations[@]}"; do
+  sed "$m" "$rules" >"$tmp/components/monitoring/rules/goldenthread.rules.yml"
+  if cmp -s "$rules" "$tmp/components/monitoring/rules/goldenthread.rules.yml"; then
+    echo "FAIL: mutation changed nothing (the rules changed? update the list): $m" >&2
+    survivors=$((survivors + 1))
+  elif promtool test rules "$tmp/test/rules_test.yml" >/dev/null 2>&1; then
+    echo "FAIL: rules_test.yml still passes with: $m" >&2
+    survivors=$((survivors + 1))
+  fi
+done
+# The identity check itself must be able to fail.
+sed 's/) > 0.05$/) > 0.06/' "$rules" >"$tmp/edited.rules.yml"
+k8s_expect_failure "a rules file that drifted from the PrometheusRule" \
+  'rule 0 (GoldenThreadHighErrorRatio)' \
+  -- node tools/rules.js check "$K8S_DIR/components/monitoring/prometheusrule.yaml" "$tmp/edited.rules.yml"
 
-            ((survivors == 0)) ||
-    k8s_die "$survivors of ${#mutations[@]} rule mutations were not caught by rules_test.yml" echo
-            "ok: rules_test.yml catches all ${#mutations[@]} rule mutations"
+(( survivors == 0 )) || k8s_die "$survivors of ${#mutations[@]} rule mutations were not caught by rules_test.yml"
+echo "ok: rules_test.yml catches all ${#mutations[@]} rule mutations"

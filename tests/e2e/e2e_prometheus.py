@@ -1,57 +1,41 @@
-""
-        "End-to-end check of the monitoring: the real services, a real Prometheus,
-            and every PromQL expression of the Grafana dashboards and alert rules.
+"""End-to-end check of the monitoring: the real services, a real Prometheus,
+and every PromQL expression of the Grafana dashboards and alert rules.
 
-        / usr / bin / python3 tests / e2e / e2e_prometheus.py-- source -
-    dir = REPO-- plan -
-          service = BIN-- milestone - service = BIN[--report - service = BIN]-- gateway =
-                        BIN-- gt -
-                        load = BIN-- health -
-                               check = BIN[--prometheus = BIN]
+  /usr/bin/python3 tests/e2e/e2e_prometheus.py --source-dir=REPO \
+      --plan-service=BIN --milestone-service=BIN [--report-service=BIN] \
+      --gateway=BIN --gt-load=BIN --health-check=BIN [--prometheus=BIN]
 
-                                       Registered with CTest as e2e_prometheus(tests /
-                                                                               CMakeLists.txt)
-                                           .Needs
-                                           GT_TEST_MYSQL_URI(a MariaDB /
-                                                             MySQL user that may CREATE DATABASE),
-    Debian's prometheus package(2.42),
-    python3 - grpcio and node(k8s / test / promql_exprs.sh)
-                  .
+Registered with CTest as e2e_prometheus (tests/CMakeLists.txt). Needs
+GT_TEST_MYSQL_URI (a MariaDB/MySQL user that may CREATE DATABASE), Debian's
+prometheus package (2.42), python3-grpcio and node (k8s/test/promql_exprs.sh).
 
-              1. makes three fresh databases(plan, milestone, gateway; dropped at the end);
+1. makes three fresh databases (plan, milestone, gateway; dropped at the end);
 2. starts the services that were built on free ports (gateway last), waits
    for SERVING (gt-health-check);
-3. starts Prometheus with a generated config(scrape and rule evaluation every 1 s,
-                                             job = service name, the free metrics ports as targets,
-                                             k8s / components / monitoring / rules /
-                                                 goldenthread.rules.yml as rule_files,
-                                             TSDB in a temporary directory),
-    waits until every job has up == 1 --before any traffic,
-    so that every counter is seen at its start value;
-4. creates organisation th,
-    loads the 2007 / 08 and 2017 / 18 demo plans with gt - load(many overdue milestones),
-    posts progress updates through the gateway with an ADMIN token,
-    makes failing calls(bad argument, unknown milestone and plan, no token, malformed token) and a
-        report call;
-then waits until every job has been scraped after the traffic,
-    so that rate() has two samples around it;
-5. evaluates every expression of `k8s / test / promql_exprs.sh` with / api / v1 /
-    query and prints SOURCE,
-    status and result count.Each must answer "success";
-each must have a result unless MAY_BE_EMPTY says why it need not ;
-the per - service ones must name every running service(EVERY_JOB);
+3. starts Prometheus with a generated config (scrape and rule evaluation every
+   1 s, job = service name, the free metrics ports as targets,
+   k8s/components/monitoring/rules/goldenthread.rules.yml as rule_files,
+   TSDB in a temporary directory), waits until every job has up == 1 -- before
+   any traffic, so that every counter is seen at its start value;
+4. creates organisation th, loads the 2007/08 and 2017/18 demo plans with
+   gt-load (many overdue milestones), posts progress updates through the
+   gateway with an ADMIN token, makes failing calls (bad argument, unknown
+   milestone and plan, no token, malformed token) and a report call; then
+   waits until every job has been scraped after the traffic, so that rate()
+   has two samples around it;
+5. evaluates every expression of `k8s/test/promql_exprs.sh` with
+   /api/v1/query and prints SOURCE, status and result count. Each must answer
+   "success"; each must have a result unless MAY_BE_EMPTY says why it need
+   not; the per-service ones must name every running service (EVERY_JOB);
    EXPECT says what the traffic must show (e.g. overdue milestones > 0 for both
-   plans, updates > 0, errors > 0 on gateway and backends);
-   a label in the outermost `by(...)` that no series carries,
-       or a grpc_code / grpc_type / job value filtered on that no series has,
-       fails(a label the services do not export);
-   and that check is itself shown able to fail;
-   6. checks / api / v1 / rules : every group of the rules file loaded,
-       every rule evaluated with health "ok" and
-           no lastError.Everything started is stopped with
-           SIGTERM(and killed by the kernel if this process dies
-                   : PR_SET_PDEATHSIG),
-       the databases dropped, whatever happens; the
+   plans, updates > 0, errors > 0 on gateway and backends); a label in the
+   outermost `by (...)` that no series carries, or a grpc_code / grpc_type /
+   job value filtered on that no series has, fails (a label the services do
+   not export); and that check is itself shown able to fail;
+6. checks /api/v1/rules: every group of the rules file loaded, every rule
+   evaluated with health "ok" and no lastError.
+Everything started is stopped with SIGTERM (and killed by the kernel if this
+process dies: PR_SET_PDEATHSIG), the databases dropped, whatever happens; the
 logs and every query's answer (results.jsonl) are kept in the temporary
 directory when the test fails. Exit status 0 only when every check passed.
 Normally about 10-15 s.
@@ -86,11 +70,11 @@ TOTAL_DEADLINE = 120  # seconds for every wait together; a run normally takes 10
 DUMP_DIR = tempfile.gettempdir()
 JOBS_ORDER = ["plan-service", "milestone-service", "report-service", "gateway"]
 
-#Expressions that may legitimately be empty after this test's traffic, by a
-#substring of their SOURCE, with the reason.Every other expression must
-#return at least one series.
+# Expressions that may legitimately be empty after this test's traffic, by a
+# substring of their SOURCE, with the reason. Every other expression must
+# return at least one series.
 MAY_BE_EMPTY = {
-#Alert conditions : they have a threshold, and a healthy suite is below it.
+    # Alert conditions: they have a threshold, and a healthy suite is below it.
     "alert GoldenThreadHighErrorRatio": "alert condition (> 5% server errors)",
     "alert GoldenThreadHighLatencyP99": "alert condition (p99 > 1 s)",
     "alert GoldenThreadTargetDown": "alert condition (up == 0)",
@@ -100,7 +84,7 @@ MAY_BE_EMPTY = {
 
 PLANS = ["2007-08", "2017-18"]
 
-#What ListDueUpdates says 2017 - 18 - q2 is missing, by directorate(traffic()).
+# What ListDueUpdates says 2017-18-q2 is missing, by directorate (traffic()).
 DUE_MISSING = {}
 
 
@@ -115,18 +99,18 @@ def same_as_due_missing(result):
 
 def positive(series):
     try:
-        v
-     = float(series["value"][1]) except(KeyError, ValueError, TypeError)
-         : return False return v > 0 and
-       v == v
+        v = float(series["value"][1])
+    except (KeyError, ValueError, TypeError):
+        return False
+    return v > 0 and v == v
 
-                def
-                by_label(result, label)
-         : return {s["metric"].get(label) for s in result
-     }
 
-#What the traffic must have made visible, beyond a non - empty result, by a
-#substring of the SOURCE : (what is expected, check(result, jobs)->bool).
+def by_label(result, label):
+    return {s["metric"].get(label) for s in result}
+
+
+# What the traffic must have made visible, beyond a non-empty result, by a
+# substring of the SOURCE: (what is expected, check(result, jobs) -> bool).
 EXPECT = {
     'panel 4 "Progress updates, last 24 h"':
         ("a value > 0 (4 progress updates were posted)", lambda r, j: any(map(positive, r))),
@@ -173,7 +157,7 @@ EXPECT = {
         ("a number > 0 for every backend", lambda r, j: {x for x in j if x != "gateway"} <= by_label(filter(positive, r), "backend")),
 }
 
-#Expressions whose result must name every running service(label job).
+# Expressions whose result must name every running service (label job).
 EVERY_JOB = [
     'panel 2 "Targets up"',
     'panel 3 "Requests per second by service"',
@@ -223,18 +207,21 @@ def free_ports(n):
             continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             try:
-                s
-    .bind(("127.0.0.1", port)) except OSError : continue ports.append(port) return ports
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+    return ports
 
-                                                def parse_mysql_uri(uri)
-        : m =
-        re.match(r "^mysql://([^:@/]+)(?::([^@/]*))?@([^:/]+)(?::(\d+))?/?(.*)$", uri) if not m
-        : raise
-          Abort("GT_TEST_MYSQL_URI is not mysql://user:password@host:port/: %r" % uri) return {
-      "user" : urllib.parse.unquote(m.group(1)),
-          "password" : urllib.parse.unquote(m.group(2) or ""), "host" : m.group(3),
-          "port" : int(m.group(4) or 3306)
-    }
+
+def parse_mysql_uri(uri):
+    m = re.match(r"^mysql://([^:@/]+)(?::([^@/]*))?@([^:/]+)(?::(\d+))?/?(.*)$", uri)
+    if not m:
+        raise Abort("GT_TEST_MYSQL_URI is not mysql://user:password@host:port/: %r" % uri)
+    return {"user": urllib.parse.unquote(m.group(1)),
+            "password": urllib.parse.unquote(m.group(2) or ""),
+            "host": m.group(3), "port": int(m.group(4) or 3306)}
+
 
 class Databases:
     """Fresh databases on GT_TEST_MYSQL_URI's server, through the mariadb client
@@ -353,8 +340,7 @@ class Grpc:
         self.files = gt_call.load_stubs()
         import grpc
         self.grpc = grpc
-        self.channels = {
-}
+        self.channels = {}
 
     def call(self, addr, method, request, token=None, timeout=15):
         """Returns (code name, response dict or error details)."""
@@ -474,8 +460,8 @@ def main():
     exprs = load_expressions(src)
     tmp = tempfile.mkdtemp(prefix="gt-e2e-prometheus.")
     if not os.environ.get("GT_IDENTITY_KEY_FILE"):
-#The services, gt - load and the direct calls below share one identity
-#key; scripts / test.sh exports one, a run by hand makes its own.
+        # The services, gt-load and the direct calls below share one identity
+        # key; scripts/test.sh exports one, a run by hand makes its own.
         key_file = os.path.join(tmp, "identity-key")
         with open(key_file, "w") as f:
             f.write(os.urandom(32).hex())
@@ -503,9 +489,8 @@ def run(args, src, rules_file, exprs, tmp, procs, dbs):
             "gateway": dbs.create(tag + "_gateway")}
     log("databases %s_{plan,milestone,gateway} created" % tag)
 
-    services = {
-    "plan-service" : args.plan_service, "milestone-service" : args.milestone_service,
-        "gateway" : args.gateway}
+    services = {"plan-service": args.plan_service, "milestone-service": args.milestone_service,
+                "gateway": args.gateway}
     if args.report_service:
         services["report-service"] = args.report_service
     jobs = [j for j in JOBS_ORDER if j in services]
@@ -558,8 +543,8 @@ def run(args, src, rules_file, exprs, tmp, procs, dbs):
         raise Abort("not every job was up in Prometheus within 30 s")
     log("Prometheus on 127.0.0.1:%d: every job up (%s)" % (prom_port, ", ".join(jobs)))
 
-#The traffic once Prometheus has scraped every counter at its start value,
-#so that rate() and increase() see them move.
+    # The traffic once Prometheus has scraped every counter at its start value,
+    # so that rate() and increase() see them move.
     g = Grpc(src)
     try:
         traffic(args, g, addr, jobs, uris, src)
@@ -567,9 +552,10 @@ def run(args, src, rules_file, exprs, tmp, procs, dbs):
         g.close()
 
     traffic_end = time.time()
-#rate() needs two samples of a moved counter in its window : one from
-#before the traffic(every job was up before it began) and one from a
-#scrape that started after it ended, on every job.
+
+    # rate() needs two samples of a moved counter in its window: one from
+    # before the traffic (every job was up before it began) and one from a
+    # scrape that started after it ended, on every job.
     def scraped_after_traffic():
         r = prom.query("timestamp(up)")
         ts = {x["metric"].get("job"): float(x["value"][1]) for x in r.get("data", {}).get("result", [])}
@@ -581,9 +567,8 @@ def run(args, src, rules_file, exprs, tmp, procs, dbs):
         r1 = prom.query("sum(rate(goldenthread_milestone_updates_total[%s])) > 0" % RATE_INTERVAL)
         r2 = prom.query('sum by (job) (rate(grpc_server_handled_total{grpc_code!="OK"}[%s])) > 0' % RATE_INTERVAL)
         ok1 = r1.get("status") == "success" and r1["data"]["result"]
-        return ok1 and set(jobs) <= {x["metric"].get("job") for x in r2.get("data", {}).get("result", [])
-      }
-if not poll("the traffic to show as rates", 10, traffic_visible):
+        return ok1 and set(jobs) <= {x["metric"].get("job") for x in r2.get("data", {}).get("result", [])}
+    if not poll("the traffic to show as rates", 10, traffic_visible):
         fail("the progress updates and failing calls do not show as rates on every job: "
              "sum(rate(goldenthread_milestone_updates_total[%s])) and "
              "sum by (job) (rate(grpc_server_handled_total{grpc_code!=\"OK\"}[%s]))" % (RATE_INTERVAL, RATE_INTERVAL))
@@ -641,10 +626,10 @@ def traffic(args, g, addr, jobs, uris, src):
             updates += 1
     log("%d progress updates posted through the gateway" % updates)
 
-#A monitoring round : 2017 - 18's second quarter opened(due long ago), so
-#that the due - updates gauges, the round's panels and the missing-after-
-#due alert have data; what ListDueUpdates says is missing is what the
-#alert must count(checked in EXPECT).
+    # A monitoring round: 2017-18's second quarter opened (due long ago), so
+    # that the due-updates gauges, the round's panels and the missing-after-
+    # due alert have data; what ListDueUpdates says is missing is what the
+    # alert must count (checked in EXPECT).
     period = "organisations/th/plans/2017-18/periods/2017-18-q2"
     code, resp = g.call(gw, "MilestoneService/CreatePeriod",
                         {"parent": "organisations/th/plans/2017-18", "period_id": "2017-18-q2",
@@ -664,7 +649,7 @@ def traffic(args, g, addr, jobs, uris, src):
     log("period 2017-18-q2 open: %d updates missing in %d directorates"
         % (sum(DUE_MISSING.values()), len(DUE_MISSING)))
 
-#Calls that must fail, each with its code.
+    # Calls that must fail, each with its code.
     failing = [
         ("MilestoneService/UpdateMilestoneProgress",
          {"name": open_ms[0]["name"], "status": "ON_TARGET", "percent_complete": 150}, token, "INVALID_ARGUMENT"),
@@ -680,7 +665,7 @@ def traffic(args, g, addr, jobs, uris, src):
             fail("%s %s through the gateway: want %s, got %s %s" % (method, req, want, code, resp))
     log("%d failing calls made through the gateway" % len(failing))
 
-#A few successful reads on every backend through the gateway.
+    # A few successful reads on every backend through the gateway.
     for method, req in [("PlanService/ListPlans", {"parent": "organisations/th"}),
                         ("MilestoneService/CountOverdue",
                          {"parent": "organisations/th/plans/2007-08", "as_of": "2008-03-31",
@@ -767,8 +752,9 @@ def summarise(result, limit=6):
     return "%d series (%d > 0)%s" % (len(result), len([s for s in result if positive(s)]),
                                      ": " + "; ".join(items) if items else "")
 
-#Label values the services must export for every method from start - up
-#(grpc - ecosystem convention) : checked against what an expression filters on.
+
+# Label values the services must export for every method from start-up
+# (grpc-ecosystem convention): checked against what an expression filters on.
 ENUM_LABELS = {"grpc_code", "grpc_type", "job"}
 label_values_cache = {}
 
@@ -777,9 +763,9 @@ def label_problems(prom, expr, result):
     """Labels an expression groups by that no series carries, and grpc_code /
     grpc_type / job values it filters on that no series has."""
     problems = []
-#The outermost aggregation's by() labels are on every series of the
-#result; one that is on none is a label the services do not export
-#(namespace excepted : the Prometheus Operator adds it, not the services).
+    # The outermost aggregation's by() labels are on every series of the
+    # result; one that is on none is a label the services do not export
+    # (namespace excepted: the Prometheus Operator adds it, not the services).
     outer = re.match(r"^\s*\(?\s*(?:sum|max|min|avg|count|histogram_quantile\([^,]+,\s*sum)\s*by\s*\(([^)]*)\)",
                      expr)
     if outer and result:

@@ -159,6 +159,18 @@ int TokensGet(const Args& args);
 int TokensRevoke(const Args& args);
 // report.cc
 int ReportRender(const Args& args);
+// periods.cc
+int PeriodsCreate(const Args& args);
+int PeriodsQuarters(const Args& args);
+int PeriodsList(const Args& args);
+int PeriodsOpen(const Args& args);
+int PeriodsReview(const Args& args);
+int PeriodsCancel(const Args& args);
+int PeriodsPublish(const Args& args);
+int Due(const Args& args);
+int Approve(const Args& args);
+int Return(const Args& args);
+int PackGet(const Args& args);
 // directorates.cc
 int DirectoratesList(const Args& args);
 int DirectoratesSet(const Args& args);

@@ -1,9 +1,8 @@
 // gtctl: the command-line client of the Golden Thread gateway. See
 // ../README.md for commands, exit codes and the interchange format.
 // This file only dispatches: the command table, flag parsing and help. The
-// commands live in plans.cc, import_export.cc, tokens.cc, report.cc and
-// directorates.cc; the
-// shared pieces in cli.h.
+// commands live in plans.cc, import_export.cc, updates.cc, tokens.cc,
+// report.cc, periods.cc and directorates.cc; the shared pieces in cli.h.
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -142,6 +141,94 @@ std::vector<Command> Commands() {
        2,
        2,
        ReportRender},
+      {"periods create",
+       "gtctl periods create PLAN ID --start D --as-of D --due D --title T [--require-approval]",
+       "Creates a reporting period (PLANNED): updates effective from --start through\n"
+       "--as-of are the period's; they are due on --due. With --require-approval,\n"
+       "publishing waits until every due update is approved.",
+       {"start", "as-of", "due", "title", "require-approval"},
+       2,
+       2,
+       PeriodsCreate},
+      {"periods quarters",
+       "gtctl periods quarters PLAN [--due-days N] [--require-approval]",
+       "Creates the plan's quarters in one call (ids PLAN-q1, PLAN-q2, ...), each due\n"
+       "N days (default 14) after it ends.",
+       {"due-days", "require-approval"},
+       1,
+       1,
+       PeriodsQuarters},
+      {"periods list",
+       "gtctl periods list PLAN",
+       "The plan's periods: state, dates, whether approval is required, when published.",
+       {},
+       1,
+       1,
+       PeriodsList},
+      {"periods open",
+       "gtctl periods open PLAN PERIOD",
+       "PLANNED -> OPEN: every live milestone now owes the period an update.",
+       {},
+       2,
+       2,
+       PeriodsOpen},
+      {"periods review",
+       "gtctl periods review PLAN PERIOD",
+       "OPEN -> IN_REVIEW: the performance team signs updates off (approve/return).",
+       {},
+       2,
+       2,
+       PeriodsReview},
+      {"periods cancel",
+       "gtctl periods cancel PLAN PERIOD --reason R",
+       "Cancels a period that is not published.",
+       {"reason"},
+       2,
+       2,
+       PeriodsCancel},
+      {"periods publish",
+       "gtctl periods publish PLAN PERIOD",
+       "Publishes the period: renders its pack (progress, deadline revisions, changes\n"
+       "since and restatements of the previous publication, in every format) as of\n"
+       "now and stores it, frozen. Refused, naming each item, while approval is\n"
+       "required and a due update is not approved. Run again after a failure: it is\n"
+       "settled once.",
+       {},
+       2,
+       2,
+       PeriodsPublish},
+      {"due",
+       "gtctl due PLAN PERIOD [--state MISSING|SUBMITTED|RETURNED|APPROVED ...] "
+       "[--directorate D] [--lead-officer L] [--stale-days N]",
+       "What each live milestone owes the period, and counts by directorate and state.\n"
+       "--stale-days N: only those with no update recorded in the last N days. A token\n"
+       "limited to directorates sees only theirs.",
+       {"state", "directorate", "lead-officer", "stale-days"},
+       2,
+       2,
+       Due},
+      {"approve",
+       "gtctl approve UPDATE",
+       "Signs off a progress update (its name, or PLAN/MILESTONE/UPDATE as `due` shows).",
+       {},
+       1,
+       1,
+       Approve},
+      {"return",
+       "gtctl return UPDATE --reason R",
+       "Returns a progress update to its officer with what must change; they resubmit.",
+       {"reason"},
+       1,
+       1,
+       Return},
+      {"pack get",
+       "gtctl pack get PLAN PERIOD [--out DIR]",
+       "Writes a published period's pack, exactly as stored, into DIR (default .),\n"
+       "with SHA256SUMS; checks every file and the pack's SHA-256.",
+       {"out"},
+       2,
+       2,
+       PackGet},
       {"directorates list",
        "gtctl directorates list",
        "The organisation's directorate table: each canonical code, its name and the\n"

@@ -1,11 +1,13 @@
 // gtctl end to end, bulk changes (issue 15): a progress round from an
 // edited export (`updates apply`) and a re-import (`import --replace`) keep
 // every milestone's id and history and write exactly what changed, once.
+#include <gmock/gmock.h>
 #include <signal.h>
 
 #include <set>
 
 #include "goldenthread/v1/report.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtctl_e2e_fixture.h"
 #include "interchange.h"
 
@@ -406,6 +408,78 @@ TEST_F(GtctlBulkTest, AKilledRoundLeavesNoneOrAllAndARerunCompletesItOnce) {
   Result again = Gtctl(absl::StrCat("updates apply ", csv, " --plan big-round"));
   EXPECT_TRUE(absl::StrContains(again.out, "no changes")) << again;
   EXPECT_EQ(HistoryRows("big-round") - before, 2000);
+}
+
+// A monitoring round from the command line (issue 18): quarters, open, what
+// is due, return and approve, publish, and the pack written exactly as stored.
+TEST_F(GtctlBulkTest, AMonitoringRoundFromTheCommandLine) {
+  ASSERT_EQ(
+      Gtctl(absl::StrCat("import ", Seed("003"), " --plan rounds --effective 2017-06-30")).code, 0);
+  Result quarters = Gtctl("periods quarters rounds --due-days 14 --output json");
+  ASSERT_EQ(quarters.code, 0) << quarters;
+  EXPECT_THAT(quarters.out,
+              ::testing::HasSubstr("\"organisations/th/plans/rounds/periods/rounds-q4\""));
+  // Run again: the same request id, answered once (no second set).
+  Result rerun = Gtctl("periods quarters rounds --due-days 14 --output json");
+  EXPECT_EQ(rerun.code, 0) << rerun;
+  EXPECT_EQ(rerun.out, quarters.out);
+  Result overlap = Gtctl(
+      "periods create rounds extra --start 2017-09-01 --as-of 2017-10-31 --due 2017-11-14 "
+      "--title Extra");
+  EXPECT_EQ(overlap.code, 1) << overlap;
+  EXPECT_THAT(overlap.err, ::testing::HasSubstr("overlaps period"));
+  ASSERT_EQ(Gtctl("periods open rounds rounds-q2").code, 0);
+  Result twice = Gtctl("periods open rounds rounds-q2");
+  EXPECT_EQ(twice.code, 1) << twice;
+  EXPECT_THAT(twice.err, ::testing::HasSubstr("only a PLANNED period can be opened"));
+
+  // Due: every milestone not finished before the quarter began (the import
+  // speaks for 2017-06-30).
+  int live = 0;
+  std::string first;
+  for (const auto& m : Milestones("rounds")) {
+    if (m.status() != v1::COMPLETED && m.status() != v1::DEFERRED && m.status() != v1::CANCELLED) {
+      ++live;
+      if (first.empty()) {
+        first = m.name();
+      }
+    }
+  }
+  Result due = Gtctl("due rounds rounds-q2 --state missing --output json");
+  ASSERT_EQ(due.code, 0) << due;
+  EXPECT_THAT(due.out, ::testing::HasSubstr(absl::StrCat("\"total\": ", live)));
+  EXPECT_EQ(Gtctl("due rounds rounds-q2 --state LATE").code, 2);
+
+  ASSERT_EQ(Gtctl(absl::StrCat("milestones update ", first,
+                               " --status ON_TARGET --percent 60 --effective 2017-09-30"))
+                .code,
+            0);
+  v1::ListDueUpdatesResponse submitted;
+  Result listed = Gtctl("due rounds rounds-q2 --state SUBMITTED --output json");
+  ASSERT_EQ(listed.code, 0) << listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.out, &submitted).ok());
+  ASSERT_EQ(submitted.due_size(), 1);
+  const std::string update = submitted.due(0).update();
+  EXPECT_EQ(Gtctl(absl::StrCat("return ", update)).code, 2);  // --reason required
+  ASSERT_EQ(Gtctl(absl::StrCat("return ", update, " --reason 'say why 60%'")).code, 0);
+  Result returned = Gtctl("due rounds rounds-q2 --state RETURNED");
+  EXPECT_THAT(returned.out, ::testing::HasSubstr("say why 60%"));
+  ASSERT_EQ(Gtctl(absl::StrCat("approve ", update)).code, 0);
+
+  Result published = Gtctl("periods publish rounds rounds-q2");
+  ASSERT_EQ(published.code, 0) << published;
+  EXPECT_THAT(published.out, ::testing::HasSubstr("PUBLISHED"));
+  // Run again (a cut-off publication retried): answered, not made twice.
+  EXPECT_EQ(Gtctl("periods publish rounds rounds-q2").code, 0);
+  const std::string dir = Tmp("pack");
+  Result pack = Gtctl(absl::StrCat("pack get rounds rounds-q2 --out ", dir));
+  ASSERT_EQ(pack.code, 0) << pack;
+  EXPECT_EQ(std::system(absl::StrCat("cd '", dir, "' && sha256sum --quiet -c SHA256SUMS").c_str()),
+            0);
+  EXPECT_THAT(ReadText(dir + "/progress.md"), ::testing::HasSubstr("progress report"));
+  Result periods = Gtctl("periods list rounds");
+  EXPECT_THAT(periods.out, ::testing::HasSubstr("PUBLISHED"));
+  EXPECT_EQ(Gtctl("periods cancel rounds rounds-q2 --reason 'too late'").code, 1);
 }
 
 }  // namespace

@@ -29,14 +29,14 @@ const COUNTERS_AND_GAUGES = [
   'goldenthread_milestones_overdue',
   'goldenthread_milestone_last_update_timestamp_seconds',
   'goldenthread_milestones_total',
-  // The monitoring round (issue 18), milestone-service, computed at scrape
+  'goldenthread_db_pool_connections',
+  'goldenthread_gateway_auth_failures_total',
+  // The reporting round (issue 18), milestone-service, computed at scrape
   // for periods in state OPEN or IN_REVIEW only: due updates by state
   // (MISSING, SUBMITTED, RETURNED, APPROVED) per period and directorate, and
   // each such period's due date (start of the day, UTC, Unix seconds).
   'goldenthread_updates_due',
   'goldenthread_period_due_date_seconds',
-  'goldenthread_db_pool_connections',
-  'goldenthread_gateway_auth_failures_total',
 ];
 const HISTOGRAMS = [
   'grpc_server_handling_seconds',
@@ -66,8 +66,7 @@ function readYamlAll(text, origin) {
 
 function readYamlFile(file) {
   const docs = readYamlAll(fs.readFileSync(file, 'utf8'), file);
-  if (docs.length !== 1)
-    throw new Error(`${file}: expected one YAML document, found ${docs.length}`);
+  if (docs.length !== 1) throw new Error(`${file}: expected one YAML document, found ${docs.length}`);
   return docs[0];
 }
 
@@ -77,16 +76,9 @@ function rel(file) {
 
 // Collects failures so that one run reports all of them.
 class Problems {
-  constructor() {
-    this.list = [];
-  }
-  add(where, msg) {
-    this.list.push(`${where}: ${msg}`);
-  }
-  check(cond, where, msg) {
-    if (!cond) this.add(where, msg);
-    return !!cond;
-  }
+  constructor() { this.list = []; }
+  add(where, msg) { this.list.push(`${where}: ${msg}`); }
+  check(cond, where, msg) { if (!cond) this.add(where, msg); return !!cond; }
   report(okMessage) {
     if (this.list.length) {
       for (const p of this.list) console.error(`FAIL ${p}`);
@@ -99,18 +91,6 @@ class Problems {
 }
 
 module.exports = {
-  TEST_DIR,
-  K8S_DIR,
-  MONITORING_DIR,
-  PROMETHEUS_RULE,
-  RULES_FILE,
-  DASHBOARD_DIR,
-  SERVICES,
-  KNOWN_METRICS,
-  HISTOGRAMS,
-  readYamlAll,
-  readYamlFile,
-  rel,
-  Problems,
-  YAML,
+  TEST_DIR, K8S_DIR, MONITORING_DIR, PROMETHEUS_RULE, RULES_FILE, DASHBOARD_DIR,
+  SERVICES, KNOWN_METRICS, HISTOGRAMS, readYamlAll, readYamlFile, rel, Problems, YAML,
 };
