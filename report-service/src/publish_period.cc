@@ -131,7 +131,18 @@ absl::StatusOr<v1::Period> ReportManager::PublishPeriod(const Caller& caller,
         "Restated since last publication: ", previous->title(), " as of ", previous->as_of()));
     GT_RETURN_IF_ERROR(add("restated-since-last-publication", restatements));
   }
-  return backend_.RecordPublication(decorate, store);
+  absl::StatusOr<v1::Period> stored = backend_.RecordPublication(decorate, store);
+  if (absl::IsResourceExhausted(stored.status())) {
+    // The pack goes to milestone-service in one message, so that it is
+    // stored in one transaction; a plan large enough to pass its limit says
+    // so rather than failing with the transport's words.
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the pack of ", request.name(), " is ", store.ByteSizeLong(),
+        " bytes, more than milestone-service accepts in one message; raise its "
+        "--max_message_bytes (GT_MAX_MESSAGE_BYTES) and publish again (",
+        stored.status().message(), ")"));
+  }
+  return stored;
 }
 
 }  // namespace gt::report

@@ -333,6 +333,14 @@ TEST_F(RoundTest, Seed003ReplayedAsARound) {
   std::string sha_before;
   auto pack_before = PackFiles(q2.name(), &sha_before);
   EXPECT_EQ(sha_before, published.pack_sha256());
+  size_t pack_bytes = 0;
+  for (const auto& [filename, content] : pack_before) {
+    pack_bytes += content.size();
+  }
+  // The pack travels to milestone-service in one message (its limit:
+  // --max_message_bytes, 4 MiB by default).
+  std::cout << "2017-18-q2 pack: " << pack_before.size() << " files, " << pack_bytes << " bytes\n";
+  EXPECT_LT(pack_bytes, size_t{4} << 20);
   ASSERT_EQ(pack_before.count("progress.html"), 1u);
   EXPECT_THAT(pack_before["progress.md"], HasSubstr(expected[names[0]].title().substr(0, 40)));
   // A retry of the publication answers it; publishing again is refused.
