@@ -1,5 +1,5 @@
-// Priorities, outcomes, activities and measures (one table), and measure
-// values.
+// Priorities, outcomes, activities and measures (one table). Measure values
+// and targets: mysql_measure_values.cc.
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -13,7 +13,6 @@
 
 namespace gt::plan {
 
-using goldenthread::v1::MeasureValue;
 using Stmt = sql::PreparedStatement*;  // owned by the session's cache
 using Rows = std::unique_ptr<sql::ResultSet>;
 using namespace sqlrows;  // NOLINT(google-build-using-namespace): this repository's own helpers
@@ -60,6 +59,9 @@ absl::Status MysqlPlanRepository::CreateItem(const PlanKey& plan, ItemRow row,
         return DuplicateCode(plan, row);
       }
       throw;
+    }
+    if (row.kind == ItemKind::kMeasure && !row.targets.empty()) {
+      WriteTargets(c, plan, row.id, row.targets, false);
     }
     answered(row);
     if (request != nullptr) {
@@ -108,6 +110,18 @@ absl::StatusOr<std::vector<ItemRow>> MysqlPlanRepository::ListItems(
     while (rs->next()) {
       out.push_back(ReadItem(*rs));
     }
+    rs.reset();
+    if (kind == ItemKind::kMeasure && !out.empty()) {
+      std::vector<int64_t> ids;
+      ids.reserve(out.size());
+      for (const ItemRow& row : out) {
+        ids.push_back(row.id);
+      }
+      auto targets = LoadTargets(c, plan, ids);
+      for (ItemRow& row : out) {
+        row.targets = std::move(targets[row.id]);
+      }
+    }
     return absl::OkStatus();
   }));
   return out;
@@ -123,7 +137,8 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::UpdateItem(
         "UPDATE plan_items SET code = ?, title = ?, position = ?, lead_member = ?, "
         "lead_officer = ?, directorate = ?, deadline = ?, reported_status = ?, "
         "reported_percent = ?, reported_comment = ?, unit = ?, direction = ?, baseline = ?, "
-        "target = ?, target_text = ?, version = version + 1 "
+        "target = ?, target_text = ?, amber_within_percent = ?, amber_within_units = ?, "
+        "version = version + 1 "
         "WHERE org_id = ? AND plan_id = ? AND item_id = ?"));
     int i = 1;
     BindNullableString(*st, i++, row.code);
@@ -141,6 +156,8 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::UpdateItem(
     BindNullableDouble(*st, i++, row.baseline);
     BindNullableDouble(*st, i++, row.target);
     st->setString(i++, row.target_text);
+    BindNullableDouble(*st, i++, row.amber_within_percent);
+    BindNullableDouble(*st, i++, row.amber_within_units);
     st->setString(i++, key.plan.organisation);
     st->setString(i++, key.plan.plan);
     st->setInt64(i++, key.id);
@@ -151,6 +168,9 @@ absl::StatusOr<ItemRow> MysqlPlanRepository::UpdateItem(
         return DuplicateCode(key.plan, row);
       }
       throw;
+    }
+    if (row.kind == ItemKind::kMeasure) {
+      WriteTargets(c, key.plan, key.id, row.targets, true);
     }
     row.version++;
     return absl::OkStatus();
@@ -177,94 +197,13 @@ absl::Status MysqlPlanRepository::DeleteItem(
           KindNoun(key.kind), " ", ItemName(key.plan, key.kind, key.id), " has ", count,
           " child items (outcomes, activities or measures); delete them first"));
     }
-    for (const char* table : {"measure_values", "plan_items"}) {
+    for (const char* table : {kItemDependentTables[0], kItemDependentTables[1], "plan_items"}) {
       Stmt del(c.Prepare(absl::StrCat("DELETE FROM ", table,
                                       " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
       del->setString(1, key.plan.organisation);
       del->setString(2, key.plan.plan);
       del->setInt64(3, key.id);
       del->executeUpdate();
-    }
-    return absl::OkStatus();
-  });
-}
-
-absl::StatusOr<MeasureValue> MysqlPlanRepository::CreateMeasureValue(const ItemKey& measure,
-                                                                     const MeasureValue& value) {
-  MeasureValue out = value;
-  GT_RETURN_IF_ERROR(RunTransaction(pool_, Deadline(), "CreateMeasureValue", [&](Session& c) {
-    GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
-    Stmt st(
-        c.Prepare("INSERT INTO measure_values (org_id, plan_id, item_id, value_date, value, note, "
-                  "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    absl::Time now = absl::Now();
-    st->setString(1, measure.plan.organisation);
-    st->setString(2, measure.plan.plan);
-    st->setInt64(3, measure.id);
-    st->setString(4, value.date());
-    st->setDouble(5, value.value());
-    st->setString(6, value.note());
-    st->setString(7, FormatDbTime(now));
-    try {
-      st->executeUpdate();
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() == 1062) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "a value for ", value.date(), " already exists; delete it first to restate it"));
-      }
-      throw;
-    }
-    out.set_name(absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id), "/values/",
-                              value.date()));
-    *out.mutable_create_time() = ToTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(now)));
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::StatusOr<std::vector<MeasureValue>> MysqlPlanRepository::ListMeasureValues(
-    const ItemKey& measure, const std::string& after_date, int limit) {
-  std::vector<MeasureValue> out;
-  GT_RETURN_IF_ERROR(RunSql(pool_, Deadline(), "ListMeasureValues", [&](Session& c) {
-    GT_RETURN_IF_ERROR(LoadItem(c, measure, false).status());
-    Stmt st(c.Prepare(
-        "SELECT value_date, value, note, create_time FROM measure_values WHERE org_id = ? AND "
-        "plan_id = ? AND item_id = ? AND value_date > ? ORDER BY value_date LIMIT ?"));
-    st->setString(1, measure.plan.organisation);
-    st->setString(2, measure.plan.plan);
-    st->setInt64(3, measure.id);
-    st->setString(4, after_date.empty() ? "0001-01-01" : after_date);
-    st->setInt(5, limit);
-    Rows rs(st->executeQuery());
-    while (rs->next()) {
-      MeasureValue v;
-      v.set_date(rs->getString(1));
-      v.set_name(absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id), "/values/",
-                              v.date()));
-      v.set_value(rs->getDouble(2));
-      v.set_note(rs->getString(3));
-      *v.mutable_create_time() = ToTimestamp(ParseDbTime(rs->getString(4)));
-      out.push_back(std::move(v));
-    }
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::Status MysqlPlanRepository::DeleteMeasureValue(const ItemKey& measure,
-                                                     const std::string& date) {
-  return RunTransaction(pool_, Deadline(), "DeleteMeasureValue", [&](Session& c) {
-    Stmt st(
-        c.Prepare("DELETE FROM measure_values WHERE org_id = ? AND plan_id = ? AND item_id = ? AND "
-                  "value_date = ?"));
-    st->setString(1, measure.plan.organisation);
-    st->setString(2, measure.plan.plan);
-    st->setInt64(3, measure.id);
-    st->setString(4, date);
-    if (st->executeUpdate() == 0) {
-      return NotFound(
-          "measure value",
-          absl::StrCat(ItemName(measure.plan, ItemKind::kMeasure, measure.id), "/values/", date));
     }
     return absl::OkStatus();
   });

@@ -24,12 +24,14 @@ namespace sqlrows {
 const char* const kItemColumns =
     "item_id, kind, parent_kind, parent_id, code, title, position, lead_member, lead_officer, "
     "directorate, deadline, reported_status, reported_percent, reported_comment, unit, "
-    "direction, baseline, target, target_text, version";
+    "direction, baseline, target, target_text, version, amber_within_percent, "
+    "amber_within_units";
 
 const char* const kItemInsertColumns =
     "org_id, plan_id, item_id, kind, parent_kind, parent_id, code, title, position, lead_member, "
     "lead_officer, directorate, deadline, reported_status, reported_percent, reported_comment, "
-    "unit, direction, baseline, target, target_text, version";
+    "unit, direction, baseline, target, target_text, version, amber_within_percent, "
+    "amber_within_units";
 
 const char* const kPlanColumns =
     "plan_id, title, description, period_start, period_end, state, source, version, "
@@ -57,6 +59,8 @@ ItemRow ReadItem(sql::ResultSet& rs) {
   row.target = GetNullableDouble(rs, 18);
   row.target_text = rs.getString(19);
   row.version = rs.getInt64(20);
+  row.amber_within_percent = GetNullableDouble(rs, 21);
+  row.amber_within_units = GetNullableDouble(rs, 22);
   return row;
 }
 
@@ -85,6 +89,8 @@ void BindItemInsert(sql::PreparedStatement& st, int first, const PlanKey& plan,
   BindNullableDouble(st, i++, row.target);
   st.setString(i++, row.target_text);
   st.setInt64(i++, row.version);
+  BindNullableDouble(st, i++, row.amber_within_percent);
+  BindNullableDouble(st, i++, row.amber_within_units);
 }
 
 Plan ReadPlan(const std::string& organisation, sql::ResultSet& rs) {
@@ -160,10 +166,15 @@ absl::StatusOr<ItemRow> LoadItem(Session& conn, const ItemKey& key, bool for_upd
     return NotFound(KindNoun(key.kind), ItemName(key.plan, key.kind, key.id));
   }
   ItemRow row = ReadItem(*rs);
+  rs.reset();
   if (row.kind != key.kind) {
     // Ids are unique per organisation, so an id of another kind is simply not
     // an item of this kind.
     return NotFound(KindNoun(key.kind), ItemName(key.plan, key.kind, key.id));
+  }
+  if (row.kind == ItemKind::kMeasure) {
+    auto targets = LoadTargets(conn, key.plan, {row.id});
+    row.targets = std::move(targets[row.id]);
   }
   return row;
 }
@@ -322,7 +333,10 @@ absl::Status MysqlPlanRepository::DeletePlan(
   return RunTransaction(pool_, Deadline(), "DeletePlan", [&](Session& c) {
     GT_ASSIGN_OR_RETURN(Plan plan, LoadPlan(c, key, true));
     GT_RETURN_IF_ERROR(check(plan));
-    for (const char* table : {"measure_values", "plan_items", "plans"}) {
+    // The items first: a value being appended holds its measure's row, so
+    // the history is deleted only once no append can still add to it.
+    for (const char* table :
+         {"plan_items", kItemDependentTables[0], kItemDependentTables[1], "plans"}) {
       Stmt st(c.Prepare(absl::StrCat("DELETE FROM ", table, " WHERE org_id = ? AND plan_id = ?")));
       st->setString(1, key.organisation);
       st->setString(2, key.plan);

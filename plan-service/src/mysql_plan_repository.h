@@ -5,6 +5,7 @@
 #include <cppconn/resultset.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,10 +56,14 @@ class MysqlPlanRepository : public PlanRepository {
                           const std::function<absl::Status(const ItemRow&)>& check) override;
 
   absl::StatusOr<goldenthread::v1::MeasureValue> CreateMeasureValue(
-      const ItemKey& measure, const goldenthread::v1::MeasureValue& value) override;
-  absl::StatusOr<std::vector<goldenthread::v1::MeasureValue>> ListMeasureValues(
-      const ItemKey& measure, const std::string& after_date, int limit) override;
-  absl::Status DeleteMeasureValue(const ItemKey& measure, const std::string& date) override;
+      const ItemKey& measure, const goldenthread::v1::MeasureValue& value,
+      const RequestKey* request,
+      const std::function<absl::Status(const goldenthread::v1::Plan&)>& check) override;
+  absl::StatusOr<std::vector<ValueRow>> ListMeasureValues(const ValueQuery& query,
+                                                          const std::optional<ValueCursor>& after,
+                                                          int limit) override;
+  absl::Status DeleteMeasureValue(const ItemKey& measure, const std::string& date,
+                                  const std::string& recorded_by) override;
 
   absl::StatusOr<goldenthread::v1::PlanTree> GetPlanTree(const PlanKey& key) override;
   absl::StatusOr<goldenthread::v1::PlanTree> ImportPlan(const PlanKey& key,
@@ -90,10 +95,10 @@ extern const char* const kItemColumns;
 extern const char* const kPlanColumns;
 ItemRow ReadItem(sql::ResultSet& rs);
 goldenthread::v1::Plan ReadPlan(const std::string& organisation, sql::ResultSet& rs);
-// Binds the 22 insert columns of plan_items starting at `first`.
+// Binds the 24 insert columns of plan_items starting at `first`.
 void BindItemInsert(sql::PreparedStatement& st, int first, const PlanKey& plan, const ItemRow& row);
 extern const char* const kItemInsertColumns;
-constexpr int kItemInsertColumnCount = 22;
+constexpr int kItemInsertColumnCount = 24;
 // SELECT ... FOR UPDATE of the organisation's id counter; reserves n ids and
 // returns the first. NOT_FOUND when the organisation does not exist.
 absl::StatusOr<int64_t> AllocateIds(Session& conn, const std::string& organisation, int n);
@@ -103,6 +108,17 @@ void InsertPlan(Session& conn, const PlanKey& key, const goldenthread::v1::Plan&
 // NOT_FOUND unless an item of key.kind.
 absl::StatusOr<ItemRow> LoadItem(Session& conn, const ItemKey& key, bool for_update);
 absl::Status DuplicateCode(const PlanKey& plan, const ItemRow& row);
+// The tables holding an item's rows besides plan_items (a measure's value
+// history and targets), cleared when the item goes.
+extern const char* const kItemDependentTables[2];
+// Measures' targets (mysql_measure_values.cc), by measure id, in their
+// order; `ids` empty: every measure of the plan.
+std::map<int64_t, std::vector<goldenthread::v1::MeasureTarget>> LoadTargets(
+    Session& conn, const PlanKey& plan, const std::vector<int64_t>& ids);
+// Replaces a measure's targets as a whole (`replace` false: the measure is
+// new and has none to delete).
+void WriteTargets(Session& conn, const PlanKey& plan, int64_t measure_id,
+                  const std::vector<goldenthread::v1::MeasureTarget>& targets, bool replace);
 
 // A create under an organisation, in one transaction: a repeat of `request`
 // (may be null) answers the first response and writes nothing; NOT_FOUND

@@ -26,6 +26,7 @@ namespace sqlrows {
 absl::StatusOr<PlanTree> LoadTree(Session& conn, const PlanKey& key) {
   PlanTree tree;
   GT_ASSIGN_OR_RETURN(*tree.mutable_plan(), LoadPlan(conn, key, false));
+  auto targets = LoadTargets(conn, key, {});
   Stmt st(conn.Prepare(absl::StrCat(
       "SELECT ", kItemColumns,
       " FROM plan_items WHERE org_id = ? AND plan_id = ? ORDER BY kind, parent_id, position, "
@@ -62,6 +63,7 @@ absl::StatusOr<PlanTree> LoadTree(Session& conn, const PlanKey& key) {
         break;
       }
       case ItemKind::kMeasure: {
+        row.targets = std::move(targets[row.id]);
         if (row.parent_kind == ItemKind::kPriority) {
           auto parent = priorities.find(row.parent_id);
           if (parent != priorities.end()) {
@@ -251,7 +253,8 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
           existing.clear();
         }
         for (const auto& [path, row] : existing) {
-          for (const char* table : {"measure_values", "plan_items"}) {
+          for (const char* table :
+               {kItemDependentTables[0], kItemDependentTables[1], "plan_items"}) {
             Stmt del(c.Prepare(absl::StrCat("DELETE FROM ", table,
                                             " WHERE org_id = ? AND plan_id = ? AND item_id = ?")));
             del->setString(1, key.organisation);
@@ -265,6 +268,9 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
                                          ") VALUES ", PlaceholderRows(1, kItemInsertColumnCount))));
           BindItemInsert(*st, 1, key, row);
           st->executeUpdate();
+          if (row.kind == ItemKind::kMeasure) {
+            WriteTargets(c, key, row.id, row.targets, true);
+          }
         }
         constexpr size_t kBatch = 200;
         for (size_t start = 0; start < inserts.size(); start += kBatch) {
@@ -277,6 +283,11 @@ absl::StatusOr<PlanTree> MysqlPlanRepository::ImportPlan(const PlanKey& key, con
                            inserts[start + i]);
           }
           st->executeUpdate();
+        }
+        for (const ItemRow& row : inserts) {
+          if (row.kind == ItemKind::kMeasure && !row.targets.empty()) {
+            WriteTargets(c, key, row.id, row.targets, false);
+          }
         }
         GT_ASSIGN_OR_RETURN(out, LoadTree(c, key));
         if (request != nullptr) {

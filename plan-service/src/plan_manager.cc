@@ -8,6 +8,7 @@
 #include "gt/names.h"
 #include "gt/paging.h"
 #include "gt/status.h"
+#include "plan_paging.h"
 #include "plan_validation.h"
 
 namespace gt::plan {
@@ -15,9 +16,6 @@ namespace gt::plan {
 namespace v1 = goldenthread::v1;
 
 namespace {
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 1000;
 
 // What GetPlanTree can always return whole: a plan's tree is at most this
 // many items (priorities, outcomes, activities and measures) and this many
@@ -129,20 +127,6 @@ absl::StatusOr<ItemCursor> DecodeItemCursor(const std::string& cursor) {
     return InvalidField("page_token", "is not a token this list returned");
   }
   return out;
-}
-
-// Runs a paged query asking for one row more than the page, so the last page
-// carries no token.
-template <typename Row, typename Fetch, typename CursorOf>
-absl::StatusOr<std::pair<std::vector<Row>, std::string>> Page(int page_size, uint64_t fingerprint,
-                                                              Fetch fetch, CursorOf cursor_of) {
-  GT_ASSIGN_OR_RETURN(std::vector<Row> rows, fetch(page_size + 1));
-  std::string next;
-  if (static_cast<int>(rows.size()) > page_size) {
-    rows.resize(page_size);
-    next = EncodePageToken(fingerprint, cursor_of(rows.back()));
-  }
-  return std::make_pair(std::move(rows), next);
 }
 
 // A page of an organisation's resources named ".../{collection}/{id}" and
@@ -392,55 +376,6 @@ GT_INSTANTIATE(Outcome)
 GT_INSTANTIATE(Activity)
 GT_INSTANTIATE(Measure)
 #undef GT_INSTANTIATE
-
-absl::StatusOr<v1::MeasureValue> PlanManager::CreateMeasureValue(
-    const Caller& caller, const v1::CreateMeasureValueRequest& request) {
-  GT_ASSIGN_OR_RETURN(ItemKey key, ParseItemName("parent", request.parent(), ItemKind::kMeasure));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, "measure", request.parent()));
-  GT_RETURN_IF_ERROR(ParseDate("value.date", request.value().date()).status());
-  if (!std::isfinite(request.value().value())) {
-    return InvalidField("value.value", "must be a finite number");
-  }
-  if (request.value().note().size() > 1000) {
-    return InvalidField("value.note", "must be at most 1000 characters");
-  }
-  return repository_.CreateMeasureValue(key, request.value());
-}
-
-absl::StatusOr<v1::ListMeasureValuesResponse> PlanManager::ListMeasureValues(
-    const Caller& caller, const v1::ListMeasureValuesRequest& request) {
-  GT_ASSIGN_OR_RETURN(ItemKey key, ParseItemName("parent", request.parent(), ItemKind::kMeasure));
-  GT_RETURN_IF_ERROR(CheckOrganisation(caller, key.plan.organisation, "measure", request.parent()));
-  GT_ASSIGN_OR_RETURN(int size,
-                      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
-  uint64_t fp = Fingerprint({"values", request.parent()});
-  GT_ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fp));
-  GT_ASSIGN_OR_RETURN(
-      auto page,
-      (Page<v1::MeasureValue>(
-          size, fp, [&](int limit) { return repository_.ListMeasureValues(key, after, limit); },
-          [](const v1::MeasureValue& v) { return v.date(); })));
-  v1::ListMeasureValuesResponse response;
-  for (auto& v : page.first) {
-    *response.add_values() = std::move(v);
-  }
-  response.set_next_page_token(page.second);
-  return response;
-}
-
-absl::Status PlanManager::DeleteMeasureValue(const Caller& caller,
-                                             const v1::DeleteMeasureValueRequest& request) {
-  GT_ASSIGN_OR_RETURN(
-      auto vars,
-      MatchName("name", request.name(),
-                "organisations/{organisation}/plans/{plan}/measures/{measure}/values/{date}"));
-  GT_ASSIGN_OR_RETURN(int64_t id, ParseNumericId("name", vars[2]));
-  ItemKey key{PlanKey{vars[0], vars[1]}, ItemKind::kMeasure, id};
-  GT_RETURN_IF_ERROR(
-      CheckOrganisation(caller, key.plan.organisation, "measure value", request.name()));
-  GT_RETURN_IF_ERROR(ParseDate("name", vars[3]).status());
-  return repository_.DeleteMeasureValue(key, vars[3]);
-}
 
 absl::StatusOr<v1::PlanTree> PlanManager::GetPlanTree(const Caller& caller,
                                                       const v1::GetPlanTreeRequest& request) {

@@ -184,6 +184,15 @@ goldenthread::v1::Measure ToMeasure(const PlanKey& plan, const ItemRow& row) {
     m.set_target(*row.target);
   }
   m.set_target_text(row.target_text);
+  if (row.amber_within_percent.has_value()) {
+    m.set_amber_within_percent(*row.amber_within_percent);
+  }
+  if (row.amber_within_units.has_value()) {
+    m.set_amber_within_units(*row.amber_within_units);
+  }
+  for (const auto& target : row.targets) {
+    *m.add_targets() = target;
+  }
   return m;
 }
 
@@ -218,6 +227,13 @@ ItemRow FromMeasure(const goldenthread::v1::Measure& m) {
     row.target = m.target();
   }
   row.target_text = m.target_text();
+  if (m.has_amber_within_percent()) {
+    row.amber_within_percent = m.amber_within_percent();
+  }
+  if (m.has_amber_within_units()) {
+    row.amber_within_units = m.amber_within_units();
+  }
+  row.targets.assign(m.targets().begin(), m.targets().end());
   return row;
 }
 

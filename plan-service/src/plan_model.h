@@ -51,6 +51,10 @@ struct ItemRow {
   std::optional<double> baseline;
   std::optional<double> target;
   std::string target_text;
+  // RAG tolerance and period targets (issue 19); measures only.
+  std::optional<double> amber_within_percent;
+  std::optional<double> amber_within_units;
+  std::vector<goldenthread::v1::MeasureTarget> targets;
   int64_t version = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "goldenthread/v1/plan.pb.h"
 #include "gt/request_key.h"
 #include "plan_model.h"
@@ -18,6 +19,40 @@ struct ItemCursor {
   int64_t parent_id = -1;
   int32_t position = 0;
   int64_t id = 0;
+};
+
+// Where a row of measure value history stands in a listing: its measure in
+// document order (the measure's priority, then its outcome — none, -1, for a
+// measure of the priority itself, which comes before the priority's
+// outcomes, as in a PlanTree read top to bottom — then the measure), then
+// the date, then the revision.
+struct ValueCursor {
+  int32_t priority_position = 0;
+  int64_t priority_id = 0;
+  int32_t outcome_position = -1;
+  int64_t outcome_id = 0;
+  int32_t measure_position = 0;
+  int64_t measure_id = 0;
+  std::string date;  // YYYY-MM-DD
+  int32_t revision = 0;
+};
+
+// A row of measure value history (name, revision, withdrawn and the two
+// times filled in) and its place.
+struct ValueRow {
+  goldenthread::v1::MeasureValue value;
+  ValueCursor cursor;
+};
+
+struct ValueQuery {
+  PlanKey plan;
+  // One measure's values; nullopt: every measure of the plan.
+  std::optional<int64_t> measure;
+  // Only rows recorded before this time (the values as they stood then).
+  std::optional<absl::Time> recorded_before;
+  // Every row; otherwise the latest row of each date (of the rows read),
+  // left out when it is a withdrawal.
+  bool all_revisions = false;
 };
 
 // What plan-service needs from storage. Every call is scoped by organisation;
@@ -71,11 +106,24 @@ class PlanRepository {
   virtual absl::Status DeleteItem(const ItemKey& key,
                                   const std::function<absl::Status(const ItemRow&)>& check) = 0;
 
+  // Measure values are append-only history (issue 19). Appends `value` (its
+  // date, value, note, provisional, recorded_by) as the date's next
+  // revision, recorded now, and answers the row as MeasureValue. In one
+  // transaction: a repeat of `request` (may be null) answers the first
+  // answer and writes nothing; NOT_FOUND when the measure does not exist;
+  // `check` sees the measure's plan and may refuse.
   virtual absl::StatusOr<goldenthread::v1::MeasureValue> CreateMeasureValue(
-      const ItemKey& measure, const goldenthread::v1::MeasureValue& value) = 0;
-  virtual absl::StatusOr<std::vector<goldenthread::v1::MeasureValue>> ListMeasureValues(
-      const ItemKey& measure, const std::string& after_date, int limit) = 0;
-  virtual absl::Status DeleteMeasureValue(const ItemKey& measure, const std::string& date) = 0;
+      const ItemKey& measure, const goldenthread::v1::MeasureValue& value,
+      const RequestKey* request,
+      const std::function<absl::Status(const goldenthread::v1::Plan&)>& check) = 0;
+  // Rows of `query` after `after` (nullopt: from the first), in ValueCursor
+  // order. NOT_FOUND when the measure (or the plan) does not exist.
+  virtual absl::StatusOr<std::vector<ValueRow>> ListMeasureValues(
+      const ValueQuery& query, const std::optional<ValueCursor>& after, int limit) = 0;
+  // Appends a withdrawal of the date's current value; NOT_FOUND when the date
+  // has none (never recorded, or withdrawn already).
+  virtual absl::Status DeleteMeasureValue(const ItemKey& measure, const std::string& date,
+                                          const std::string& recorded_by) = 0;
 
   virtual absl::StatusOr<goldenthread::v1::PlanTree> GetPlanTree(const PlanKey& key) = 0;
   // One transaction. When the plan exists: ALREADY_EXISTS unless `replace`;

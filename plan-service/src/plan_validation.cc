@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,9 @@ constexpr size_t kMaxDescription = 20000;
 constexpr size_t kMaxDirectorateCode = 32;
 constexpr size_t kMaxAlias = 100;
 constexpr int kMaxAliases = 50;
+constexpr size_t kMaxTargets = 100;
+constexpr size_t kMaxTargetText = 500;  // as a measure's own target_text
+constexpr size_t kMaxTargetLabel = 100;
 
 // '/' joins the parts of a joint lead, so no one spelling may hold it.
 absl::Status NoSlash(absl::string_view field, absl::string_view value) {
@@ -38,6 +42,57 @@ absl::Status NoSlash(absl::string_view field, absl::string_view value) {
     return InvalidField(field, absl::StrCat("must not contain '/' (it joins the directorates of a "
                                             "joint lead, which are normalised one by one), got '",
                                             value, "'"));
+  }
+  return absl::OkStatus();
+}
+
+// Tolerance and period targets of a measure (issue 19); empty on every
+// other kind of item.
+absl::Status ValidateMeasureTargets(absl::string_view field, const ItemRow& row) {
+  for (const auto& [name, value] : {std::pair{"amber_within_percent", row.amber_within_percent},
+                                    {"amber_within_units", row.amber_within_units}}) {
+    if (value.has_value() && (!std::isfinite(*value) || *value < 0)) {
+      return InvalidField(FieldPath(field, name),
+                          absl::StrCat("must be a finite number, 0 or more, got ", *value));
+    }
+  }
+  if (row.amber_within_percent.has_value() && row.amber_within_units.has_value()) {
+    return InvalidField(FieldPath(field, "amber_within_units"),
+                        "must not be set together with amber_within_percent: a measure's "
+                        "tolerance is a percentage or a number of units, not both");
+  }
+  if (row.targets.size() > kMaxTargets) {
+    return InvalidField(
+        FieldPath(field, "targets"),
+        absl::StrCat("a measure has at most ", kMaxTargets, " targets, got ", row.targets.size()));
+  }
+  for (size_t i = 0; i < row.targets.size(); ++i) {
+    const goldenthread::v1::MeasureTarget& target = row.targets[i];
+    const std::string path = absl::StrCat(FieldPath(field, "targets"), "[", i, "]");
+    absl::CivilDay from;
+    absl::CivilDay to;
+    for (const auto& [name, text, day] : {std::tuple{"from_date", &target.from_date(), &from},
+                                          {"to_date", &target.to_date(), &to}}) {
+      if (text->empty()) {
+        return InvalidField(FieldPath(path, name), "must not be empty");
+      }
+      GT_ASSIGN_OR_RETURN(*day, ParseDate(FieldPath(path, name), *text));
+    }
+    if (to < from) {
+      return InvalidField(FieldPath(path, "to_date"),
+                          absl::StrCat("must not be before from_date (", target.from_date(),
+                                       "), got ", target.to_date()));
+    }
+    if (target.has_value() == !target.text().empty()) {
+      return InvalidField(FieldPath(path, "value"),
+                          absl::StrCat("exactly one of value and text must be set, got ",
+                                       target.has_value() ? "both" : "neither"));
+    }
+    if (target.has_value() && !std::isfinite(target.value())) {
+      return InvalidField(FieldPath(path, "value"), "must be a finite number");
+    }
+    GT_RETURN_IF_ERROR(MaxText(path, "text", target.text(), kMaxTargetText));
+    GT_RETURN_IF_ERROR(MaxText(path, "label", target.label(), kMaxTargetLabel));
   }
   return absl::OkStatus();
 }
@@ -127,7 +182,7 @@ absl::Status ValidateItem(absl::string_view field, const ItemRow& row) {
   }
   GT_RETURN_IF_ERROR(MaxText(field, "reported_comment", row.reported_comment, kMaxComment));
   GT_RETURN_IF_ERROR(MaxText(field, "unit", row.unit, 50));
-  GT_RETURN_IF_ERROR(MaxText(field, "target_text", row.target_text, 500));
+  GT_RETURN_IF_ERROR(MaxText(field, "target_text", row.target_text, kMaxTargetText));
   GT_RETURN_IF_ERROR(KnownEnum(field, "direction", row.direction,
                                goldenthread::v1::MeasureDirection_descriptor()));
   for (const auto& [name, value] : {std::pair{"baseline", row.baseline}, {"target", row.target}}) {
@@ -135,7 +190,7 @@ absl::Status ValidateItem(absl::string_view field, const ItemRow& row) {
       return InvalidField(FieldPath(field, name), "must be a finite number");
     }
   }
-  return absl::OkStatus();
+  return ValidateMeasureTargets(field, row);
 }
 
 namespace {
@@ -294,6 +349,11 @@ absl::Status ApplyItemMask(const google::protobuf::FieldMask& mask,
                           GT_FIELD(ItemRow, "baseline", to.baseline = from.baseline),
                           GT_FIELD(ItemRow, "target", to.target = from.target),
                           GT_FIELD(ItemRow, "target_text", to.target_text = from.target_text),
+                          GT_FIELD(ItemRow, "amber_within_percent",
+                                   to.amber_within_percent = from.amber_within_percent),
+                          GT_FIELD(ItemRow, "amber_within_units",
+                                   to.amber_within_units = from.amber_within_units),
+                          GT_FIELD(ItemRow, "targets", to.targets = from.targets),
                       });
     return f;
   }();

@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "gt/status.h"
 #include "plan_manager.h"
 #include "plan_repository.h"
 
@@ -48,10 +51,13 @@ class MockPlanRepository : public PlanRepository {
   MOCK_METHOD(absl::Status, DeleteItem,
               (const ItemKey&, const std::function<absl::Status(const ItemRow&)>&), (override));
   MOCK_METHOD(absl::StatusOr<v1::MeasureValue>, CreateMeasureValue,
-              (const ItemKey&, const v1::MeasureValue&), (override));
-  MOCK_METHOD(absl::StatusOr<std::vector<v1::MeasureValue>>, ListMeasureValues,
-              (const ItemKey&, const std::string&, int), (override));
-  MOCK_METHOD(absl::Status, DeleteMeasureValue, (const ItemKey&, const std::string&), (override));
+              (const ItemKey&, const v1::MeasureValue&, const RequestKey*,
+               const std::function<absl::Status(const v1::Plan&)>&),
+              (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<ValueRow>>, ListMeasureValues,
+              (const ValueQuery&, const std::optional<ValueCursor>&, int), (override));
+  MOCK_METHOD(absl::Status, DeleteMeasureValue,
+              (const ItemKey&, const std::string&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<v1::PlanTree>, GetPlanTree, (const PlanKey&), (override));
   MOCK_METHOD(absl::StatusOr<v1::PlanTree>, ImportPlan,
               (const PlanKey&, const v1::PlanTree&, bool, bool, const RequestKey*), (override));
@@ -258,6 +264,55 @@ TEST(PlanManagerUnitTest, AFullTreeRefusesNewCreatesButNotTheRetryOfAWrittenOne)
   auto retried = manager.CreateItem(Of("th"), request, request.priority());
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(retried->name(), "organisations/th/plans/2017-18/priorities/5001");
+}
+
+// Issue 19: a value is checked before the repository is asked; what reaches
+// it is what the caller may set plus who recorded it, keyed by request_id;
+// the plan's period is checked against the plan the write's transaction reads.
+TEST(PlanManagerUnitTest, AMeasureValueIsCheckedThenRecordedWithItsRecorderAndKey) {
+  StrictMock<MockPlanRepository> repository;
+  PlanManager manager(repository);
+  Caller caller = Of("th");
+  caller.subject = "officer-7";
+  v1::CreateMeasureValueRequest request;
+  request.set_parent("organisations/th/plans/2017-18/measures/9");
+  request.mutable_value()->set_date("2017-06-31");
+  request.mutable_value()->set_value(71);
+  EXPECT_EQ(manager.CreateMeasureValue(caller, request).status().message(),
+            "value.date: must be a date YYYY-MM-DD, got '2017-06-31'");
+  request.mutable_value()->set_date("2017-06-30");
+  request.mutable_value()->set_value(std::nan(""));
+  EXPECT_EQ(manager.CreateMeasureValue(caller, request).status().message(),
+            "value.value: must be a finite number");
+  request.mutable_value()->set_value(71);
+  request.mutable_value()->set_note(std::string(1001, 'n'));
+  EXPECT_EQ(manager.CreateMeasureValue(caller, request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  request.mutable_value()->set_note("Q1");
+  request.mutable_value()->set_revision(7);  // output only: not passed on
+  request.set_request_id("value-1");
+  EXPECT_CALL(repository, CreateMeasureValue(_, _, NotNull(), _))
+      .Times(2)
+      .WillRepeatedly(
+          Invoke([](const ItemKey& measure, const v1::MeasureValue& value, const RequestKey* key,
+                    const std::function<absl::Status(const v1::Plan&)>& check)
+                     -> absl::StatusOr<v1::MeasureValue> {
+            EXPECT_EQ(measure.id, 9);
+            EXPECT_EQ(value.recorded_by(), "officer-7");
+            EXPECT_EQ(value.revision(), 0);
+            EXPECT_EQ(key->method, "CreateMeasureValue");
+            EXPECT_EQ(key->request_id, "value-1");
+            GT_RETURN_IF_ERROR(check(StoredPlan()));
+            return value;
+          }));
+  auto recorded = manager.CreateMeasureValue(caller, request);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->note(), "Q1");
+  request.mutable_value()->set_date("2018-04-01");
+  EXPECT_EQ(manager.CreateMeasureValue(caller, request).status().message(),
+            "value.date: must be within the period of plan organisations/th/plans/2017-18 "
+            "(2017-04-01 .. 2018-03-31), got 2018-04-01");
 }
 
 }  // namespace

@@ -156,6 +156,30 @@ absl::StatusOr<std::vector<v1::Directorate>> GrpcReportBackend::Directorates(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::MeasureValue>> GrpcReportBackend::MeasureValues(
+    const CallDecorator& decorate, const std::string& plan,
+    std::optional<absl::Time> published_at) {
+  std::vector<v1::MeasureValue> out;
+  GT_RETURN_IF_ERROR(AllPages<v1::ListMeasureValuesResponse>(
+      1000, "plan-service",
+      [&](int size, const std::string& token, v1::ListMeasureValuesResponse& page) {
+        v1::ListMeasureValuesRequest request;
+        request.set_parent(plan);
+        request.set_page_size(size);
+        request.set_page_token(token);
+        if (published_at.has_value()) {
+          *request.mutable_published_at() = ToTimestamp(*published_at);
+        }
+        return plans_.ListMeasureValues(Context(decorate).get(), request, &page);
+      },
+      [&](v1::ListMeasureValuesResponse& page) {
+        for (v1::MeasureValue& v : *page.mutable_values()) {
+          out.push_back(std::move(v));
+        }
+      }));
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::Period>> GrpcReportBackend::Periods(const CallDecorator& decorate,
                                                                    const std::string& plan) {
   std::vector<v1::Period> out;

@@ -25,6 +25,9 @@ class GrpcReportBackend : public ReportBackend {
       const CallDecorator& decorate, const std::string& plan) override;
   absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
       const CallDecorator& decorate, const std::string& organisation) override;
+  absl::StatusOr<std::vector<goldenthread::v1::MeasureValue>> MeasureValues(
+      const CallDecorator& decorate, const std::string& plan,
+      std::optional<absl::Time> published_at) override;
   absl::StatusOr<std::vector<goldenthread::v1::Period>> Periods(const CallDecorator& decorate,
                                                                 const std::string& plan) override;
   absl::StatusOr<goldenthread::v1::Period> RecordPublication(

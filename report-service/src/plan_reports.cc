@@ -45,12 +45,12 @@ v1::ActionPlanReport BuildActionPlan(const PlanView& view, v1::ReportHeader head
   for (const v1::Priority& p : view.tree().priorities()) {
     v1::ReportPriority priority = ToReportPriority(p);
     for (const v1::Measure& m : p.measures()) {
-      *priority.add_measures() = ToReportMeasure(m);
+      *priority.add_measures() = view.MeasureRow(m);
     }
     for (const v1::Outcome& o : p.outcomes()) {
       v1::ReportOutcome outcome = ToReportOutcome(o);
       for (const v1::Measure& m : o.measures()) {
-        *outcome.add_measures() = ToReportMeasure(m);
+        *outcome.add_measures() = view.MeasureRow(m);
       }
       for (const v1::Activity& a : o.activities()) {
         v1::ReportActivity activity = ToReportActivity(a, view.StateOf(a));

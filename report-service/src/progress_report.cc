@@ -183,6 +183,36 @@ v1::ProgressReport BuildProgress(const PlanView& view, v1::ReportHeader header,
   }
   report.set_overdue(all.overdue);
   report.set_mean_percent_complete(all.Mean());
+  // The KPI tables and the headline RAG counts.
+  std::map<int, int> rags;
+  auto add_group = [&](const std::string& name, const std::string& code, const std::string& title,
+                       const google::protobuf::RepeatedPtrField<v1::Measure>& measures) {
+    if (measures.empty()) {
+      return;
+    }
+    v1::MeasureGroup* group = report.add_measures();
+    group->set_name(name);
+    group->set_code(code);
+    group->set_title(title);
+    for (const v1::Measure& m : measures) {
+      v1::ReportMeasure row = view.MeasureRow(m);
+      if (row.rag() != v1::RAG_UNSPECIFIED) {
+        ++rags[row.rag()];
+      }
+      *group->add_measures() = std::move(row);
+    }
+  };
+  for (const v1::Priority& p : view.tree().priorities()) {
+    add_group(p.name(), p.code(), p.title(), p.measures());
+    for (const v1::Outcome& o : p.outcomes()) {
+      add_group(o.name(), o.code(), o.title(), o.measures());
+    }
+  }
+  for (const auto& [rag, count] : rags) {
+    v1::RagCount* c = report.add_rag_counts();
+    c->set_rag(static_cast<v1::Rag>(rag));
+    c->set_count(count);
+  }
   return report;
 }
 

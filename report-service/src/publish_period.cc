@@ -136,11 +136,11 @@ absl::StatusOr<v1::Period> ReportManager::PublishPeriod(const Caller& caller,
     // The pack goes to milestone-service in one message, so that it is
     // stored in one transaction; a plan large enough to pass its limit says
     // so rather than failing with the transport's words.
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the pack of ", request.name(), " is ", store.ByteSizeLong(),
-        " bytes, more than milestone-service accepts in one message; raise its "
-        "--max_message_bytes (GT_MAX_MESSAGE_BYTES) and publish again (",
-        stored.status().message(), ")"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the pack of ", request.name(), " is ", store.ByteSizeLong(),
+                     " bytes, more than milestone-service accepts in one message; raise its "
+                     "--max_message_bytes (GT_MAX_MESSAGE_BYTES) and publish again (",
+                     stored.status().message(), ")"));
   }
   return stored;
 }

@@ -46,6 +46,11 @@ class ReportBackend {
   // by which reports group directorates.
   virtual absl::StatusOr<std::vector<goldenthread::v1::Directorate>> Directorates(
       const CallDecorator& decorate, const std::string& organisation) = 0;
+  // The current value of each date of every measure of the plan (one paged
+  // ListMeasureValues on the plan), as they stood at published_at when set.
+  virtual absl::StatusOr<std::vector<goldenthread::v1::MeasureValue>> MeasureValues(
+      const CallDecorator& decorate, const std::string& plan,
+      std::optional<absl::Time> published_at) = 0;
   // The plan's reporting periods (every page of ListPeriods), by start date.
   virtual absl::StatusOr<std::vector<goldenthread::v1::Period>> Periods(
       const CallDecorator& decorate, const std::string& plan) = 0;

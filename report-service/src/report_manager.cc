@@ -70,8 +70,27 @@ absl::StatusOr<std::vector<v1::Milestone>> ReportManager::Milestones(const CallD
   return backend_.MilestonesAsOf(decorate, scope.plan, scope.as_of, scope.published_at);
 }
 
+namespace {
+
+bool HasMeasures(const v1::PlanTree& tree) {
+  for (const v1::Priority& p : tree.priorities()) {
+    if (!p.measures().empty()) {
+      return true;
+    }
+    for (const v1::Outcome& o : p.outcomes()) {
+      if (!o.measures().empty()) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::StatusOr<PlanData> ReportManager::Fetch(const CallDecorator& decorate,
-                                              const ReportScope& scope, bool directorates) {
+                                              const ReportScope& scope, bool directorates,
+                                              bool measures) {
   PlanData data;
   // The tree first: a missing plan is NOT_FOUND from plan-service before
   // anything else is asked.
@@ -81,6 +100,10 @@ absl::StatusOr<PlanData> ReportManager::Fetch(const CallDecorator& decorate,
   if (directorates) {
     GT_ASSIGN_OR_RETURN(auto table, backend_.Directorates(decorate, scope.organisation));
     data.directorates = DirectorateTable(table);
+  }
+  if (measures && HasMeasures(data.tree)) {
+    GT_ASSIGN_OR_RETURN(data.measure_values,
+                        backend_.MeasureValues(decorate, scope.plan, scope.published_at));
   }
   return data;
 }
@@ -99,7 +122,8 @@ absl::StatusOr<v1::ProgressReport> ReportManager::GetProgressReport(
   GT_RETURN_IF_ERROR(KnownEnum("", "group_by", request.group_by(), v1::Grouping_descriptor()));
   GT_RETURN_IF_ERROR(KnownEnum("", "subject", request.subject(), v1::ReportSubject_descriptor()));
   GT_ASSIGN_OR_RETURN(PlanData data,
-                      Fetch(decorate, scope, request.group_by() == v1::BY_DIRECTORATE));
+                      Fetch(decorate, scope, request.group_by() == v1::BY_DIRECTORATE,
+                            /*measures=*/true));
   PlanView view(data, scope);
   return BuildProgress(view, MakeHeader(data, scope, "Progress report", now_()), request.group_by(),
                        request.subject());
@@ -118,7 +142,7 @@ absl::StatusOr<v1::DeadlineRevisionReport> ReportManager::GetDeadlineRevisionRep
 absl::StatusOr<v1::ActionPlanReport> ReportManager::GetActionPlanReport(
     const Caller& caller, const CallDecorator& decorate, const v1::ReportRequest& request) {
   GT_ASSIGN_OR_RETURN(ReportScope scope, Scope(caller, "", request));
-  GT_ASSIGN_OR_RETURN(PlanData data, Fetch(decorate, scope));
+  GT_ASSIGN_OR_RETURN(PlanData data, Fetch(decorate, scope, false, /*measures=*/true));
   PlanView view(data, scope);
   return BuildActionPlan(view, MakeHeader(data, scope, "Action plan", now_()));
 }

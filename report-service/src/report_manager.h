@@ -47,8 +47,9 @@ class ReportManager {
                                     const v1::ReportRequest& request);
   // One GetPlanTree, one GetOrganisation, GetMilestonesAsOf pages; with
   // `directorates`, the organisation's directorate table too.
+  // With `measures`, the plan's measure values too (when it has measures).
   absl::StatusOr<PlanData> Fetch(const CallDecorator& decorate, const ReportScope& scope,
-                                 bool directorates = false);
+                                 bool directorates = false, bool measures = false);
   absl::StatusOr<std::vector<v1::Milestone>> Milestones(const CallDecorator& decorate,
                                                         const ReportScope& scope);
 

@@ -5,12 +5,18 @@
 #include "gt/dates.h"
 #include "gt/overdue.h"
 #include "gt/timestamps.h"
+#include "measure_status.h"
 
 namespace gt::report {
 
 PlanView::PlanView(const PlanData& data, const ReportScope& scope) : data_(data), scope_(scope) {
   for (const v1::Milestone& m : data_.milestones) {
     by_activity_[m.activity()].push_back(&m);
+  }
+  for (const v1::MeasureValue& v : data_.measure_values) {
+    // ".../measures/{m}/values/{date}"
+    const std::string& name = v.name();
+    values_by_measure_[name.substr(0, name.rfind("/values/"))].push_back(&v);
   }
   activity_reports_apply_ = true;
   auto start = ParseDate("period_start", data_.tree.plan().period_start());
@@ -22,6 +28,12 @@ PlanView::PlanView(const PlanData& data, const ReportScope& scope) : data_(data)
       *scope_.published_at < FromTimestamp(created)) {
     activity_reports_apply_ = false;
   }
+}
+
+v1::ReportMeasure PlanView::MeasureRow(const v1::Measure& measure) const {
+  auto it = values_by_measure_.find(measure.name());
+  static const std::vector<const v1::MeasureValue*> kNone;
+  return JudgeMeasure(measure, it == values_by_measure_.end() ? kNone : it->second, scope_.as_of);
 }
 
 const std::vector<const v1::Milestone*>& PlanView::MilestonesOf(const std::string& activity) const {

@@ -37,6 +37,10 @@ struct PlanData {
   // The organisation's directorate table, fetched only for reports that
   // group by directorate (empty otherwise: codes group as written).
   DirectorateTable directorates;
+  // The current value of each date of each measure of the plan (as
+  // published, when the report is), fetched only for reports that show
+  // measures.
+  std::vector<v1::MeasureValue> measure_values;
 };
 
 // How an activity stands at as_of.
@@ -75,11 +79,17 @@ class PlanView {
   // against the current or the baseline deadline, or reported DELAYED.
   bool Listed(const v1::Milestone& milestone) const;
 
+  // The measure's row: target, actual, RAG and trend at as_of
+  // (measure_status.h).
+  v1::ReportMeasure MeasureRow(const v1::Measure& measure) const;
+
  private:
   const PlanData& data_;
   const ReportScope& scope_;
   bool activity_reports_apply_ = false;
   std::map<std::string, std::vector<const v1::Milestone*>> by_activity_;
+  // Measure name -> its values, oldest first.
+  std::map<std::string, std::vector<const v1::MeasureValue*>> values_by_measure_;
   std::vector<const v1::Milestone*> none_;
 };
 

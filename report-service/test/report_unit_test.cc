@@ -9,6 +9,7 @@
 #include "goldenthread/v1/plan_mock.grpc.pb.h"
 #include "grpc_report_backend.h"
 #include "gt/sql_util.h"
+#include "measure_status.h"
 #include "render/renderers.h"
 #include "report_builders.h"
 #include "report_manager.h"
@@ -53,6 +54,24 @@ class FakeBackend : public ReportBackend {
     ++calls;
     return directorates;
   }
+  absl::StatusOr<std::vector<v1::MeasureValue>> MeasureValues(
+      const CallDecorator&, const std::string&, std::optional<absl::Time> published_at) override {
+    ++calls;
+    // As plan-service answers: the latest row of each date recorded before
+    // published_at.
+    std::map<std::pair<std::string, std::string>, v1::MeasureValue> current;
+    for (const v1::MeasureValue& v : measure_values) {
+      if (published_at && FromTimestamp(v.create_time()) >= *published_at) {
+        continue;
+      }
+      current[{v.name(), v.date()}] = v;
+    }
+    std::vector<v1::MeasureValue> out;
+    for (auto& [key, v] : current) {
+      out.push_back(v);
+    }
+    return out;
+  }
   absl::StatusOr<std::vector<v1::Period>> Periods(const CallDecorator&,
                                                   const std::string&) override {
     ++calls;
@@ -78,6 +97,7 @@ class FakeBackend : public ReportBackend {
   std::vector<v1::MilestoneUpdate> history;
   std::vector<v1::Directorate> directorates;
   std::vector<v1::Period> periods;
+  std::vector<v1::MeasureValue> measure_values;  // every recorded row
   std::vector<v1::RecordPublicationRequest> publications;
   absl::Status refuse;
   bool already_published = false;
@@ -598,5 +618,178 @@ TEST_F(ManagerTest, APublicationRefusedByTheRoundRendersNothing) {
   EXPECT_EQ(backend_.calls, 1);
 }
 
+namespace measures {
+
+v1::Measure Kpi(v1::MeasureDirection direction) {
+  v1::Measure m;
+  m.set_name(absl::StrCat(kPlan, "/measures/9"));
+  m.set_code("SP 101");
+  m.set_title("Residents satisfied");
+  m.set_unit("%");
+  m.set_direction(direction);
+  m.set_target(80);
+  return m;
+}
+
+// The rule, written out again independently of RagOf.
+v1::Rag Expected(bool higher_better, double target, double tolerance, double actual) {
+  double miss = higher_better ? target - actual : actual - target;
+  if (miss <= 0) return v1::GREEN;
+  if (miss <= tolerance) return v1::AMBER;
+  return v1::RED;
+}
+
+TEST(MeasureRagTest, FollowsDirectionAndTolerance) {
+  v1::Measure up = Kpi(v1::HIGHER_IS_BETTER);
+  up.set_amber_within_units(5);
+  for (double actual : {85.0, 80.0, 79.99, 76.0, 75.0, 74.9, 10.0}) {
+    EXPECT_EQ(RagOf(up, 80, actual), Expected(true, 80, 5, actual)) << actual;
+  }
+  v1::Measure down = Kpi(v1::LOWER_IS_BETTER);
+  down.set_amber_within_percent(10);  // of |10| = 1
+  for (double actual : {9.0, 10.0, 10.5, 11.0, 11.5}) {
+    EXPECT_EQ(RagOf(down, 10, actual), Expected(false, 10, 1, actual)) << actual;
+  }
+  v1::Measure none = Kpi(v1::HIGHER_IS_BETTER);  // no tolerance: green or red
+  EXPECT_EQ(RagOf(none, 80, 79.5), v1::RED);
+  EXPECT_EQ(RagOf(Kpi(v1::MEASURE_DIRECTION_UNSPECIFIED), 80, 90), v1::RAG_UNSPECIFIED);
+  EXPECT_EQ(TrendOf(v1::LOWER_IS_BETTER, 12, 10), v1::IMPROVING);
+  EXPECT_EQ(TrendOf(v1::HIGHER_IS_BETTER, 12, 10), v1::WORSENING);
+  EXPECT_EQ(TrendOf(v1::HIGHER_IS_BETTER, 10, 10), v1::NO_CHANGE);
+  EXPECT_EQ(TrendOf(v1::MEASURE_DIRECTION_UNSPECIFIED, 1, 2), v1::TREND_UNSPECIFIED);
+}
+
+// Quarterly targets, four quarters of actuals (and the same quarter a year
+// before), one corrected after it was published: each quarter's report as of
+// its end and as published at its publication shows that actual, its RAG
+// against that quarter's target and its trend.
+TEST_F(ManagerTest, KpiTableAsOfEachQuarterAndAsPublished) {
+  v1::Measure kpi = Kpi(v1::HIGHER_IS_BETTER);
+  kpi.set_amber_within_units(3);
+  const char* ends[] = {"2017-06-30", "2017-09-30", "2017-12-31", "2018-03-31"};
+  const char* starts[] = {"2017-04-01", "2017-07-01", "2017-10-01", "2018-01-01"};
+  const double targets[] = {70, 74, 78, 80};
+  for (int q = 0; q < 4; ++q) {
+    v1::MeasureTarget* t = kpi.add_targets();
+    t->set_from_date(starts[q]);
+    t->set_to_date(ends[q]);
+    t->set_value(targets[q]);
+    t->set_label(absl::StrCat("Q", q + 1));
+  }
+  // The annual target, wider: a quarter's own target wins.
+  v1::MeasureTarget* year = kpi.add_targets();
+  year->set_from_date("2017-04-01");
+  year->set_to_date("2018-03-31");
+  year->set_value(80);
+  *backend_.tree.mutable_priorities(0)->mutable_outcomes(0)->add_measures() = kpi;
+  absl::Time t0 = absl::FromCivil(absl::CivilSecond(2018, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  auto value = [&](const std::string& date, double v, absl::Time recorded) {
+    v1::MeasureValue mv;
+    mv.set_name(absl::StrCat(kpi.name(), "/values/", date));
+    mv.set_date(date);
+    mv.set_value(v);
+    *mv.mutable_create_time() = ToTimestamp(recorded);
+    backend_.measure_values.push_back(mv);
+  };
+  value("2016-09-30", 60, t0);  // a year before Q2
+  const double actuals[] = {71, 72, 80, 76};
+  absl::Time published[4];
+  for (int q = 0; q < 4; ++q) {
+    value(ends[q], actuals[q], t0 + absl::Hours(24 * q));
+    published[q] = t0 + absl::Hours(24 * q) + absl::Hours(1);
+  }
+  // Q2 corrected after its publication: 72 -> 68 (now red against 74).
+  value(ends[1], 68, t0 + absl::Hours(24 * 10));
+
+  auto row = [&](const std::string& as_of, std::optional<absl::Time> at) {
+    v1::ReportRequest request;
+    request.set_plan(kPlan);
+    request.set_as_of(as_of);
+    if (at) {
+      *request.mutable_published_at() = ToTimestamp(*at);
+    }
+    auto report = manager_.GetActionPlanReport(th_, {}, request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report->priorities(0).outcomes(0).measures(0);
+  };
+  for (int q = 0; q < 4; ++q) {
+    SCOPED_TRACE(ends[q]);
+    const double now_actual = q == 1 ? 68 : actuals[q];
+    for (bool as_published : {true, false}) {
+      const double actual = as_published ? actuals[q] : now_actual;
+      v1::ReportMeasure m =
+          row(ends[q], as_published ? std::optional<absl::Time>(published[q]) : std::nullopt);
+      ASSERT_TRUE(m.has_latest_value());
+      EXPECT_EQ(m.latest_value(), actual);
+      EXPECT_EQ(m.target(), targets[q]);
+      EXPECT_EQ(m.target_label(), absl::StrCat("Q", q + 1));
+      EXPECT_EQ(m.rag(), Expected(true, targets[q], 3, actual));
+      if (q > 0) {
+        const double before = q == 2 && !as_published ? 68 : actuals[q - 1];
+        EXPECT_EQ(m.trend_previous(), actual > before
+                                          ? v1::IMPROVING
+                                          : (actual < before ? v1::WORSENING : v1::NO_CHANGE));
+      } else {
+        // Q1's value before it is the one of 2016-09-30 (60).
+        EXPECT_EQ(m.trend_previous(), v1::IMPROVING);
+      }
+      EXPECT_EQ(m.trend_year(), q == 1 ? v1::IMPROVING : v1::TREND_UNSPECIFIED);
+    }
+  }
+  // Rendered: the KPI table has its columns, RAG as colour and text; a
+  // column with nothing in it is left out (no baseline, no note here).
+  v1::RenderReportRequest render;
+  render.mutable_action_plan()->set_plan(kPlan);
+  render.mutable_action_plan()->set_as_of("2017-09-30");
+  render.set_format(v1::HTML);
+  auto html = manager_.RenderReport(th_, {}, render);
+  ASSERT_TRUE(html.ok()) << html.status();
+  EXPECT_THAT(html->content(), HasSubstr("chip-rag-red"));
+  EXPECT_THAT(html->content(), HasSubstr(">Red<"));
+  EXPECT_THAT(html->content(), HasSubstr("Year on year"));
+  EXPECT_THAT(html->content(), ::testing::Not(HasSubstr("Baseline")));
+  render.set_format(v1::MARKDOWN);
+  auto md = manager_.RenderReport(th_, {}, render);
+  ASSERT_TRUE(md.ok());
+  EXPECT_THAT(md->content(), HasSubstr("| **Red** |"));
+  render.set_format(v1::JSON);
+  auto json = manager_.RenderReport(th_, {}, render);
+  ASSERT_TRUE(json.ok());
+  EXPECT_THAT(json->content(), HasSubstr("\"rag\": \"RED\""));
+
+  // The progress report: the KPI table by outcome and RAG in its headline.
+  v1::ProgressReportRequest progress;
+  progress.mutable_report()->set_plan(kPlan);
+  progress.mutable_report()->set_as_of("2017-12-31");
+  auto report = manager_.GetProgressReport(th_, {}, progress);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->measures_size(), 1);
+  EXPECT_EQ(report->measures(0).code(), "1.1");
+  EXPECT_EQ(report->measures(0).measures(0).rag(), v1::GREEN);  // 80 against 78
+  ASSERT_EQ(report->rag_counts_size(), 1);
+  EXPECT_EQ(report->rag_counts(0).rag(), v1::GREEN);
+  v1::RenderReportRequest render_progress;
+  *render_progress.mutable_progress() = progress;
+  render_progress.set_format(v1::MARKDOWN);
+  auto progress_md = manager_.RenderReport(th_, {}, render_progress);
+  ASSERT_TRUE(progress_md.ok());
+  EXPECT_THAT(progress_md->content(), HasSubstr("Measures (RAG):** 1 green"));
+}
+
+TEST(MeasureRagTest, ATextTargetIsShownAndNeverRated) {
+  v1::Measure kpi = Kpi(v1::HIGHER_IS_BETTER);
+  kpi.clear_target();
+  kpi.set_target_text("top quartile");
+  v1::MeasureValue v;
+  v.set_name(absl::StrCat(kpi.name(), "/values/2017-09-30"));
+  v.set_date("2017-09-30");
+  v.set_value(12);
+  v1::ReportMeasure m = JudgeMeasure(kpi, {&v}, absl::CivilDay(2017, 9, 30));
+  EXPECT_EQ(m.target_text(), "top quartile");
+  EXPECT_EQ(m.latest_value(), 12);
+  EXPECT_EQ(m.rag(), v1::RAG_UNSPECIFIED);
+}
+
+}  // namespace measures
 }  // namespace
 }  // namespace gt::report

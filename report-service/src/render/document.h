@@ -105,6 +105,14 @@ std::string CodedHeading(const std::string& code, const std::string& title);
 // The masthead common to every report.
 Document Masthead(const v1::ReportHeader& header);
 
+// The KPI table of a priority or outcome (document_plan.cc): a column with
+// nothing in any row is left out; RAG as colour and text.
+void MeasuresTable(Document& doc,
+                   const google::protobuf::RepeatedPtrField<v1::ReportMeasure>& measures,
+                   const std::string& caption = "Performance measures");
+// "3 green, 1 amber, 2 red" (only those present); "" when none.
+std::string RagSentence(const google::protobuf::RepeatedPtrField<v1::RagCount>& counts);
+
 Document ToDocument(const v1::EndOfYearReport& report);
 Document ToDocument(const v1::ProgressReport& report);
 Document ToDocument(const v1::DeadlineRevisionReport& report);

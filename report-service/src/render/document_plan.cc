@@ -1,4 +1,5 @@
 // Layouts of the deadline-revision, action-plan and changes reports.
+#include <functional>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -69,27 +70,120 @@ google::protobuf::RepeatedPtrField<v1::StatusCount> AsCounts(const std::map<int,
   return out;
 }
 
-void MeasuresTable(Document& doc, const google::protobuf::RepeatedPtrField<v1::ReportMeasure>& ms) {
-  if (ms.empty()) {
-    return;
+std::string TrendText(v1::Trend t) {
+  switch (t) {
+    case v1::IMPROVING:
+      return "Improving";
+    case v1::WORSENING:
+      return "Worsening";
+    case v1::NO_CHANGE:
+      return "No change";
+    default:
+      return "";
   }
-  Table t;
-  t.caption = "Performance measures";
-  t.columns = {"Code", "Measure", "Unit", "Baseline", "Target"};
-  t.wide = {false, true, false, false, false};
-  for (const v1::ReportMeasure& m : ms) {
-    std::string target = m.has_target() ? Number(m.target()) : "";
-    if (!m.target_text().empty()) {
-      target = target.empty() ? m.target_text() : absl::StrCat(target, " (", m.target_text(), ")");
-    }
-    t.rows.push_back({Cell::Text(m.code()), Cell::Text(m.title()), Cell::Text(m.unit()),
-                      Cell::Number(m.has_baseline() ? Number(m.baseline()) : ""),
-                      Cell::Text(target)});
-  }
-  doc.AddTable(std::move(t));
 }
 
 }  // namespace
+// The KPI table: code, title, unit, baseline, target, actual, RAG (as
+// colour and as text), direction of travel against the previous value and
+// a year earlier, note. A column with nothing in any row is left out.
+void MeasuresTable(Document& doc, const google::protobuf::RepeatedPtrField<v1::ReportMeasure>& ms,
+                   const std::string& caption) {
+  if (ms.empty()) {
+    return;
+  }
+  struct Column {
+    std::string name;
+    bool wide;
+    std::function<Cell(const v1::ReportMeasure&)> cell;
+  };
+  const std::vector<Column> columns = {
+      {"Code", false, [](const v1::ReportMeasure& m) { return Cell::Text(m.code()); }},
+      {"Measure", true, [](const v1::ReportMeasure& m) { return Cell::Text(m.title()); }},
+      {"Unit", false, [](const v1::ReportMeasure& m) { return Cell::Text(m.unit()); }},
+      {"Baseline", false,
+       [](const v1::ReportMeasure& m) {
+         return Cell::Number(m.has_baseline() ? Number(m.baseline()) : "");
+       }},
+      {"Target", false,
+       [](const v1::ReportMeasure& m) {
+         std::string target = m.has_target() ? Number(m.target()) : "";
+         if (!m.target_text().empty()) {
+           target =
+               target.empty() ? m.target_text() : absl::StrCat(target, " (", m.target_text(), ")");
+         }
+         if (!m.target_label().empty() && !target.empty()) {
+           absl::StrAppend(&target, " [", m.target_label(), "]");
+         }
+         return Cell::Text(target);
+       }},
+      {"Actual", false,
+       [](const v1::ReportMeasure& m) {
+         if (!m.has_latest_value()) {
+           return Cell::Number("");
+         }
+         return Cell::Number(absl::StrCat(Number(m.latest_value()),
+                                          m.provisional() ? " (provisional)" : "", " at ",
+                                          m.latest_value_date()));
+       }},
+      {"RAG", false,
+       [](const v1::ReportMeasure& m) {
+         switch (m.rag()) {
+           case v1::GREEN:
+             return Cell::Chip("Green", "rag-green");
+           case v1::AMBER:
+             return Cell::Chip("Amber", "rag-amber");
+           case v1::RED:
+             return Cell::Chip("Red", "rag-red");
+           default:
+             return Cell::Text("");
+         }
+       }},
+      {"Trend", false,
+       [](const v1::ReportMeasure& m) {
+         std::string t = TrendText(m.trend_previous());
+         return Cell::Text(t.empty() ? t
+                                     : absl::StrCat(t, " (from ", Number(m.previous_value()), ")"));
+       }},
+      {"Year on year", false,
+       [](const v1::ReportMeasure& m) {
+         std::string t = TrendText(m.trend_year());
+         return Cell::Text(
+             t.empty() ? t : absl::StrCat(t, " (from ", Number(m.year_earlier_value()), ")"));
+       }},
+      {"Note", true, [](const v1::ReportMeasure& m) { return Cell::Text(m.note()); }},
+  };
+  Table t;
+  t.caption = caption;
+  std::vector<std::vector<Cell>> cells(ms.size());
+  for (const Column& c : columns) {
+    bool any = false;
+    std::vector<Cell> column;
+    for (const v1::ReportMeasure& m : ms) {
+      column.push_back(c.cell(m));
+      any = any || !column.back().text.empty();
+    }
+    if (!any) {
+      continue;
+    }
+    t.columns.push_back(c.name);
+    t.wide.push_back(c.wide);
+    for (size_t i = 0; i < column.size(); ++i) {
+      cells[i].push_back(std::move(column[i]));
+    }
+  }
+  t.rows = std::move(cells);
+  doc.AddTable(std::move(t));
+}
+
+std::string RagSentence(const google::protobuf::RepeatedPtrField<v1::RagCount>& counts) {
+  std::vector<std::string> parts;
+  for (const v1::RagCount& c : counts) {
+    const char* word = c.rag() == v1::GREEN ? "green" : c.rag() == v1::AMBER ? "amber" : "red";
+    parts.push_back(absl::StrCat(c.count(), " ", word));
+  }
+  return absl::StrJoin(parts, ", ");
+}
 
 Document ToDocument(const v1::DeadlineRevisionReport& report) {
   Document doc = Masthead(report.header());

@@ -154,11 +154,15 @@ Document ToDocument(const v1::ProgressReport& report) {
   }
   doc.meta.insert(doc.meta.begin() + 1,
                   {"Reporting on", absl::StrCat(noun, " by ", GroupingName(report.group_by()))});
-  doc.Facts({
+  std::vector<std::pair<std::string, std::string>> facts = {
       {activities ? "Activities" : "Milestones", absl::StrCat(items)},
       {"Overdue", absl::StrCat(report.overdue())},
       {"Mean % complete", Percent(report.mean_percent_complete())},
-  });
+  };
+  if (!report.rag_counts().empty()) {
+    facts.push_back({"Measures (RAG)", RagSentence(report.rag_counts())});
+  }
+  doc.Facts(facts);
   doc.AddChart(StatusChart(absl::StrCat(activities ? "Activities" : "Milestones", " by status at ",
                                         LongDate(report.header().as_of())),
                            report.totals()));
@@ -220,6 +224,12 @@ Document ToDocument(const v1::ProgressReport& report) {
       t.rows.push_back(std::move(row));
     }
     doc.AddTable(std::move(t));
+  }
+  if (!report.measures().empty()) {
+    doc.Heading(2, "Performance measures");
+    for (const v1::MeasureGroup& g : report.measures()) {
+      MeasuresTable(doc, g.measures(), CodedHeading(g.code(), g.title()));
+    }
   }
   return doc;
 }

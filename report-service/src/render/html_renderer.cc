@@ -59,6 +59,9 @@ tr.continued td{border-top:0}
 .chip-baseline{color:#7f1d1d;background:#fee2e2;border-color:#b91c1c;border-style:dashed}
 .chip-due{color:#78350f;background:#fef3c7;border-color:#b45309;border-style:dotted}
 .chip-neutral{color:#1f2937;background:#f3f4f6;border-color:#6b7280}
+.chip-rag-green{color:#14532d;background:#dcfce7;border-color:#15803d}
+.chip-rag-amber{color:#78350f;background:#fef3c7;border-color:#b45309}
+.chip-rag-red{color:#fff;background:#b91c1c;border-color:#7f1d1d}
 footer{margin-top:34px;padding-top:8px;border-top:1px solid var(--rule);font-size:12px;color:var(--muted)}
 @media print{
   .page{max-width:none;padding:0}
@@ -82,8 +85,9 @@ std::string Prose(const std::string& text) {
 // Chip kinds are chosen by the document layer from a fixed set; anything
 // else is not let into a class attribute.
 std::string ChipClass(const std::string& chip) {
-  for (const char* known : {"not-started", "on-target", "delayed", "completed", "deferred",
-                            "cancelled", "overdue", "baseline", "due", "neutral"}) {
+  for (const char* known :
+       {"not-started", "on-target", "delayed", "completed", "deferred", "cancelled", "overdue",
+        "baseline", "due", "neutral", "rag-green", "rag-amber", "rag-red"}) {
     if (chip == known) {
       return chip;
     }
