@@ -276,19 +276,17 @@ std::string ReadFile(const std::string& path) {
 std::vector<v1::Milestone> AllMilestones(const Client& client, v1::ListMilestonesRequest request) {
   std::vector<v1::Milestone> out;
   request.set_page_size(1000);
-  while (true) {
-    v1::ListMilestonesResponse page;
-    Check(client.Call([&](grpc::ClientContext* c) {
-      return client.milestones->ListMilestones(c, request, &page);
-    }));
-    for (auto& m : *page.mutable_milestones()) {
-      out.push_back(std::move(m));
-    }
-    if (page.next_page_token().empty()) {
-      return out;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListMilestonesResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.milestones->ListMilestones(c, r, page);
+      },
+      [&](v1::ListMilestonesResponse& page) {
+        for (auto& m : *page.mutable_milestones()) {
+          out.push_back(std::move(m));
+        }
+      });
+  return out;
 }
 
 v1::PlanTree GetTree(const Client& client, const std::string& plan) {

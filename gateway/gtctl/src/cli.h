@@ -119,6 +119,22 @@ class Client {
 
 // Exits with 1 (or 3 when the server is unreachable) on a failed call.
 void Check(const grpc::Status& status);
+
+// Every page of a List call, in order: `list(context, request, &page)` makes
+// the call (sent again as Client::Call allows), `take(page)` gets each page.
+// Exits as Check does when a page fails.
+template <typename Response, typename Request, typename List, typename Take>
+void EachPage(const Client& client, Request request, List list, Take take) {
+  while (true) {
+    Response page;
+    Check(client.Call([&](grpc::ClientContext* c) { return list(c, request, &page); }));
+    take(page);
+    if (page.next_page_token().empty()) {
+      return;
+    }
+    request.set_page_token(page.next_page_token());
+  }
+}
 std::string RandomId();
 // "<kind>-<hash>": the same request (request_id aside) gets the same id, so a
 // bulk command run again after any failure is settled once by the server,

@@ -147,18 +147,17 @@ std::vector<v1::Directorate> AllDirectorates(const Client& client) {
   request.set_parent(client.OrgName());
   request.set_page_size(1000);
   std::vector<v1::Directorate> all;
-  while (true) {
-    v1::ListDirectoratesResponse page;
-    Check(client.Call(
-        [&](grpc::ClientContext* c) { return client.plans->ListDirectorates(c, request, &page); }));
-    for (auto& d : *page.mutable_directorates()) {
-      all.push_back(std::move(d));
-    }
-    if (page.next_page_token().empty()) {
-      return all;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListDirectoratesResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.plans->ListDirectorates(c, r, page);
+      },
+      [&](v1::ListDirectoratesResponse& page) {
+        for (auto& d : *page.mutable_directorates()) {
+          all.push_back(std::move(d));
+        }
+      });
+  return all;
 }
 
 }  // namespace gt::gtctl

@@ -453,19 +453,17 @@ std::map<std::string, std::string> LatestRevisionReasons(const Client& client,
   request.set_parent(plan);
   request.set_kind(v1::DEADLINE_REVISION);  // newest first
   request.set_page_size(1000);
-  while (true) {
-    v1::ListMilestoneUpdatesResponse page;
-    Check(client.Call([&](grpc::ClientContext* c) {
-      return client.milestones->ListMilestoneUpdates(c, request, &page);
-    }));
-    for (const auto& u : page.updates()) {
-      reasons.emplace(u.milestone(), u.reason());  // the first seen is the latest
-    }
-    if (page.next_page_token().empty()) {
-      return reasons;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListMilestoneUpdatesResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.milestones->ListMilestoneUpdates(c, r, page);
+      },
+      [&](v1::ListMilestoneUpdatesResponse& page) {
+        for (const auto& u : page.updates()) {
+          reasons.emplace(u.milestone(), u.reason());  // the first seen is the latest
+        }
+      });
+  return reasons;
 }
 
 int Export(const Args& args) {

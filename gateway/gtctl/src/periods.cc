@@ -144,18 +144,16 @@ int PeriodsList(const Args& args) {
   request.set_parent(client.PlanName(args.positional[0]));
   request.set_page_size(1000);
   v1::ListPeriodsResponse all;
-  while (true) {
-    v1::ListPeriodsResponse page;
-    Check(client.Call(
-        [&](grpc::ClientContext* c) { return client.milestones->ListPeriods(c, request, &page); }));
-    for (auto& p : *page.mutable_periods()) {
-      *all.add_periods() = std::move(p);
-    }
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListPeriodsResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.milestones->ListPeriods(c, r, page);
+      },
+      [&](v1::ListPeriodsResponse& page) {
+        for (auto& p : *page.mutable_periods()) {
+          *all.add_periods() = std::move(p);
+        }
+      });
   if (JsonOutput(args)) {
     std::cout << ToJson(all);
   } else {
@@ -221,21 +219,18 @@ int Due(const Args& args) {
   }
   request.set_page_size(5000);
   v1::ListDueUpdatesResponse all;
-  while (true) {
-    v1::ListDueUpdatesResponse page;
-    Check(client.Call([&](grpc::ClientContext* c) {
-      return client.milestones->ListDueUpdates(c, request, &page);
-    }));
-    for (auto& d : *page.mutable_due()) {
-      *all.add_due() = std::move(d);
-    }
-    *all.mutable_counts() = page.counts();
-    all.set_total(page.total());
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListDueUpdatesResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.milestones->ListDueUpdates(c, r, page);
+      },
+      [&](v1::ListDueUpdatesResponse& page) {
+        for (auto& d : *page.mutable_due()) {
+          *all.add_due() = std::move(d);
+        }
+        *all.mutable_counts() = page.counts();
+        all.set_total(page.total());
+      });
   if (JsonOutput(args)) {
     std::cout << ToJson(all);
     return kOk;

@@ -50,18 +50,16 @@ int PlansList(const Args& args) {
   request.set_parent(client.OrgName());
   request.set_page_size(1000);
   v1::ListPlansResponse all;
-  while (true) {
-    v1::ListPlansResponse page;
-    Check(client.Call(
-        [&](grpc::ClientContext* c) { return client.plans->ListPlans(c, request, &page); }));
-    for (auto& p : *page.mutable_plans()) {
-      *all.add_plans() = std::move(p);
-    }
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListPlansResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.plans->ListPlans(c, r, page);
+      },
+      [&](v1::ListPlansResponse& page) {
+        for (auto& p : *page.mutable_plans()) {
+          *all.add_plans() = std::move(p);
+        }
+      });
   if (JsonOutput(args)) {
     std::cout << ToJson(all);
     return kOk;

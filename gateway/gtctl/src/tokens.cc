@@ -101,18 +101,16 @@ int TokensList(const Args& args) {
   request.set_page_size(1000);
   request.set_show_revoked(args.Has("show-revoked"));
   v1::ListTokensResponse all;
-  while (true) {
-    v1::ListTokensResponse page;
-    Check(client.Call(
-        [&](grpc::ClientContext* c) { return client.tokens->ListTokens(c, request, &page); }));
-    for (auto& t : *page.mutable_tokens()) {
-      *all.add_tokens() = std::move(t);
-    }
-    if (page.next_page_token().empty()) {
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  EachPage<v1::ListTokensResponse>(
+      client, request,
+      [&](grpc::ClientContext* c, const auto& r, auto* page) {
+        return client.tokens->ListTokens(c, r, page);
+      },
+      [&](v1::ListTokensResponse& page) {
+        for (auto& t : *page.mutable_tokens()) {
+          *all.add_tokens() = std::move(t);
+        }
+      });
   if (JsonOutput(args)) {
     std::cout << ToJson(all);
   } else {
