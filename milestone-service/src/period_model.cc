@@ -128,6 +128,24 @@ v1::UpdateReview ToProto(const PlanRef& plan, const ReviewRow& row) {
   return r;
 }
 
+std::string StateName(int32_t state) {
+  return v1::Period::State_Name(static_cast<v1::Period::State>(state));
+}
+
+std::string Instant(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<RequestKey> KeyOf(const std::string& organisation, const std::string& request_id,
+                                 const std::string& method,
+                                 const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> body(request.New());
+  body->CopyFrom(request);
+  body->GetReflection()->ClearField(body.get(),
+                                    body->GetDescriptor()->FindFieldByName("request_id"));
+  return MakeRequestKey(organisation, request_id, method, *body);
+}
+
 std::string ManifestSha256(const std::vector<PackFileRow>& files) {
   std::string manifest;
   for (const PackFileRow& f : files) {

@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "goldenthread/v1/milestone.pb.h"
+#include "gt/request_key.h"
 #include "milestone_model.h"
 
 namespace gt::milestone {
@@ -99,6 +100,16 @@ struct UpdateKey {
 absl::StatusOr<UpdateKey> ParseUpdate(absl::string_view field, absl::string_view name);
 
 goldenthread::v1::Period ToProto(const PlanRef& plan, const PeriodRow& row);
+
+// For messages: "IN_REVIEW"; "2017-10-02T09:30:00.000000Z".
+std::string StateName(int32_t state);
+std::string Instant(absl::Time t);
+
+// The idempotency key of a request with a `request_id` field: the request
+// hashed with that field cleared.
+absl::StatusOr<RequestKey> KeyOf(const std::string& organisation, const std::string& request_id,
+                                 const std::string& method,
+                                 const google::protobuf::Message& request);
 goldenthread::v1::UpdateReview ToProto(const PlanRef& plan, const ReviewRow& row);
 
 // The pack's manifest digest: SHA-256 of "<sha256>  <filename>\n" per file,
